@@ -1,0 +1,262 @@
+//! JSON bodies compared under matching rules.
+
+use super::values::{check_list, check_rule, describe};
+use super::{Mismatch, MismatchKind};
+use crate::rules::{push_segment, Cursor, MatchingRule, RuleCategory, RuleIndex, RuleList, Segment};
+use serde_json::{Map, Value};
+
+/// Walks an expected and an actual document side by side.
+pub(crate) struct JsonComparison<'r> {
+    index: RuleIndex<'r>,
+    /// Responses and messages accept keys the example does not have; requests do not.
+    allow_unexpected_keys: bool,
+    kind: MismatchKind,
+    pub(crate) mismatches: Vec<Mismatch>,
+}
+
+impl<'r> JsonComparison<'r> {
+    pub(crate) fn new(rules: Option<&'r RuleCategory>, allow_unexpected_keys: bool, kind: MismatchKind) -> Self {
+        JsonComparison {
+            index: RuleIndex::new(rules),
+            allow_unexpected_keys,
+            kind,
+            mismatches: Vec::new(),
+        }
+    }
+
+    /// Compares two documents from the root.
+    pub(crate) fn run(mut self, expected: &Value, actual: &Value) -> Vec<Mismatch> {
+        let cursor = self.index.root();
+        let mut path = String::from("$");
+        self.compare(&cursor, &mut path, expected, actual);
+        self.mismatches
+    }
+
+    fn push(&mut self, path: &str, expected: &Value, actual: &Value, description: String) {
+        self.mismatches.push(Mismatch::new(
+            self.kind,
+            path,
+            expected.to_string(),
+            actual.to_string(),
+            description,
+        ));
+    }
+
+    fn child<T>(
+        &mut self,
+        cursor: &Cursor<'r>,
+        path: &mut String,
+        segment: Segment<'_>,
+        f: impl FnOnce(&mut Self, &Cursor<'r>, &mut String) -> T,
+    ) -> T {
+        let len = path.len();
+        push_segment(path, &segment);
+        let next = self.index.step(cursor, segment);
+        let out = f(self, &next, path);
+        path.truncate(len);
+        out
+    }
+
+    fn compare(&mut self, cursor: &Cursor<'r>, path: &mut String, e: &Value, a: &Value) {
+        let rules = cursor.rules().filter(|r| !r.rules.is_empty());
+        match (e, a) {
+            (Value::Object(em), Value::Object(am)) => self.compare_objects(cursor, path, rules, (e, em), (a, am)),
+            (Value::Array(el), Value::Array(al)) => self.compare_arrays(cursor, path, rules, (e, el), (a, al)),
+            _ => match rules {
+                Some(list) if !list.is_equality_only() => {
+                    self.apply(list, path, e, a);
+                    let container = e.is_array() || e.is_object();
+                    if container && !list.has_type_rule() && std::mem::discriminant(e) != std::mem::discriminant(a) {
+                        let d = format!(
+                            "Type mismatch: Expected {} to be the same type as {}",
+                            describe(a),
+                            describe(e)
+                        );
+                        self.push(path, e, a, d);
+                    }
+                }
+                _ => {
+                    if e.is_array() || e.is_object() || a.is_array() || a.is_object() {
+                        let d = format!(
+                            "Type mismatch: Expected {} to be the same type as {}",
+                            describe(a),
+                            describe(e)
+                        );
+                        self.push(path, e, a, d);
+                    } else if let Err(d) = check_rule(&MatchingRule::Equality, e, a, false) {
+                        self.push(path, e, a, d);
+                    }
+                }
+            },
+        }
+    }
+
+    fn apply(&mut self, list: &RuleList, path: &str, e: &Value, a: &Value) {
+        for d in check_list(list, |r| check_rule(r, e, a, false)) {
+            self.push(path, e, a, d);
+        }
+    }
+
+    fn compare_objects(
+        &mut self,
+        cursor: &Cursor<'r>,
+        path: &mut String,
+        rules: Option<&'r RuleList>,
+        (e, em): (&Value, &Map<String, Value>),
+        (a, am): (&Value, &Map<String, Value>),
+    ) {
+        let mut ignore_keys = false;
+        let mut values_mode = false;
+        if let Some(list) = rules.filter(|l| !l.is_equality_only()) {
+            self.apply(list, path, e, a);
+            for rule in &list.rules {
+                match rule {
+                    MatchingRule::Values => {
+                        ignore_keys = true;
+                        values_mode = true;
+                    }
+                    MatchingRule::EachKey(inner) => {
+                        ignore_keys = true;
+                        for k in am.keys() {
+                            let key = Value::String(k.clone());
+                            let errors: Vec<String> = inner
+                                .iter()
+                                .filter_map(|r| check_rule(r, &key, &key, true).err())
+                                .collect();
+                            if !errors.is_empty() {
+                                self.child(cursor, path, Segment::Field(k), |s, _, p| {
+                                    for d in errors {
+                                        s.push(p, &key, &key, d);
+                                    }
+                                });
+                            }
+                        }
+                    }
+                    MatchingRule::EachValue(inner) => {
+                        ignore_keys = true;
+                        let first = em.values().next();
+                        for (k, v) in am {
+                            let ev = em.get(k).or(first).unwrap_or(v);
+                            let errors: Vec<String> = inner
+                                .iter()
+                                .filter_map(|r| check_rule(r, ev, v, false).err())
+                                .collect();
+                            if !errors.is_empty() {
+                                self.child(cursor, path, Segment::Field(k), |s, _, p| {
+                                    for d in errors {
+                                        s.push(p, ev, v, d);
+                                    }
+                                });
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !ignore_keys {
+            let missing = em.keys().any(|k| !am.contains_key(k));
+            let unexpected = !self.allow_unexpected_keys && am.keys().any(|k| !em.contains_key(k));
+            if missing || unexpected {
+                let description = if em.is_empty() {
+                    format!("Expected an empty Map but received {a}")
+                } else {
+                    format!(
+                        "Expected a Map with keys [{}] but received one with keys [{}]",
+                        sorted_keys(em),
+                        sorted_keys(am)
+                    )
+                };
+                self.push(path, e, a, description);
+            }
+        }
+        if values_mode {
+            let first = em.values().next();
+            for (k, av) in am {
+                if let Some(ev) = em.get(k).or(first) {
+                    self.child(cursor, path, Segment::Field(k), |s, c, p| s.compare(c, p, ev, av));
+                }
+            }
+        } else {
+            for (k, ev) in em {
+                if let Some(av) = am.get(k) {
+                    self.child(cursor, path, Segment::Field(k), |s, c, p| s.compare(c, p, ev, av));
+                }
+            }
+        }
+    }
+
+    fn compare_arrays(
+        &mut self,
+        cursor: &Cursor<'r>,
+        path: &mut String,
+        rules: Option<&'r RuleList>,
+        (e, el): (&Value, &[Value]),
+        (a, al): (&Value, &[Value]),
+    ) {
+        if let Some(list) = rules.filter(|l| !l.is_equality_only()) {
+            self.apply(list, path, e, a);
+            for rule in &list.rules {
+                match rule {
+                    MatchingRule::ArrayContains(variants) => {
+                        for v in variants {
+                            let Some(example) = el.get(v.index) else { continue };
+                            let found = al.iter().any(|item| {
+                                JsonComparison::new(Some(&v.rules), self.allow_unexpected_keys, self.kind)
+                                    .run(example, item)
+                                    .is_empty()
+                            });
+                            if !found {
+                                let d = format!(
+                                    "Variant at index {} ({}) was not found in the actual list",
+                                    v.index, example
+                                );
+                                self.push(path, example, a, d);
+                            }
+                        }
+                        return;
+                    }
+                    MatchingRule::EachValue(inner) => {
+                        let Some(first) = el.first() else { continue };
+                        for (i, item) in al.iter().enumerate() {
+                            let errors: Vec<String> = inner
+                                .iter()
+                                .filter_map(|r| check_rule(r, first, item, false).err())
+                                .collect();
+                            self.child(cursor, path, Segment::Index(i), |s, _, p| {
+                                for d in errors {
+                                    s.push(p, first, item, d);
+                                }
+                            });
+                        }
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+            let Some(first) = el.first() else { return };
+            for (i, av) in al.iter().enumerate() {
+                let ev = el.get(i).unwrap_or(first);
+                self.child(cursor, path, Segment::Index(i), |s, c, p| s.compare(c, p, ev, av));
+            }
+        } else {
+            if el.len() != al.len() {
+                let d = format!(
+                    "Expected a List with {} elements but received {} elements",
+                    el.len(),
+                    al.len()
+                );
+                self.push(path, e, a, d);
+            }
+            for (i, (ev, av)) in el.iter().zip(al).enumerate() {
+                self.child(cursor, path, Segment::Index(i), |s, c, p| s.compare(c, p, ev, av));
+            }
+        }
+    }
+}
+
+fn sorted_keys(m: &Map<String, Value>) -> String {
+    let mut keys: Vec<&str> = m.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys.join(", ")
+}

@@ -1,0 +1,282 @@
+//! XML bodies: elements, attributes, text and namespaces, under matching rules.
+//!
+//! Paths follow the reference: the root element is `$.root`, a child element `$.root.child`
+//! (or `$.root.child[1]` for the second of its name), attributes `['@name']`, text `#text`.
+
+use super::values::{check_list, check_rule};
+use super::{Mismatch, MismatchKind};
+use crate::rules::{push_segment, Cursor, RuleCategory, RuleIndex, Segment};
+use roxmltree::{Document, Node, ParsingOptions};
+use serde_json::Value;
+
+fn parse(text: &str) -> Result<Document<'_>, roxmltree::Error> {
+    Document::parse_with_options(
+        text,
+        ParsingOptions {
+            allow_dtd: true,
+            ..ParsingOptions::default()
+        },
+    )
+}
+
+/// Compares two XML documents.
+pub(crate) fn compare_xml(
+    expected: &str,
+    actual: &str,
+    rules: Option<&RuleCategory>,
+    allow_unexpected: bool,
+) -> Vec<Mismatch> {
+    let body_mismatch = |d: String| vec![Mismatch::new(MismatchKind::Body, "$", expected, actual, d)];
+    let e = match parse(expected) {
+        Ok(d) => d,
+        Err(err) => return body_mismatch(format!("Failed to parse the expected body as XML: {err}")),
+    };
+    let a = match parse(actual) {
+        Ok(d) => d,
+        Err(err) => return body_mismatch(format!("Failed to parse the actual body as XML: {err}")),
+    };
+    let mut c = XmlComparison {
+        index: RuleIndex::new(rules),
+        allow_unexpected,
+        mismatches: Vec::new(),
+    };
+    let (er, ar) = (e.root_element(), a.root_element());
+    let mut path = String::from("$");
+    let root = c.index.root();
+    if er.tag_name() != ar.tag_name() {
+        c.push(&path, er, ar, format!("Expected element {} but received {}", name(er), name(ar)));
+        return c.mismatches;
+    }
+    let name = er.tag_name().name();
+    push_segment(&mut path, &Segment::Field(name));
+    let at = c.index.step(&root, Segment::Field(name));
+    let indexed = c.index.step(&at, Segment::Index(0));
+    c.compare(&at.merge(indexed), &mut path, er, ar);
+    c.mismatches
+}
+
+fn name(n: Node<'_, '_>) -> String {
+    match n.tag_name().namespace() {
+        Some(ns) => format!("{{{ns}}}{}", n.tag_name().name()),
+        None => n.tag_name().name().to_string(),
+    }
+}
+
+fn text_of(n: Node<'_, '_>) -> String {
+    n.children()
+        .filter(|c| c.is_text())
+        .filter_map(|c| c.text())
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+struct XmlComparison<'r> {
+    index: RuleIndex<'r>,
+    allow_unexpected: bool,
+    mismatches: Vec<Mismatch>,
+}
+
+impl<'r> XmlComparison<'r> {
+    fn push(&mut self, path: &str, e: Node<'_, '_>, a: Node<'_, '_>, description: String) {
+        self.mismatches.push(Mismatch::new(
+            MismatchKind::Body,
+            path,
+            name(e),
+            name(a),
+            description,
+        ));
+    }
+
+    fn push_values(&mut self, path: &str, e: &str, a: &str, description: String) {
+        self.mismatches
+            .push(Mismatch::new(MismatchKind::Body, path, e, a, description));
+    }
+
+    /// Compares one string (attribute value or text) under the rules at `cursor`.
+    fn compare_text(&mut self, cursor: &Cursor<'r>, path: &str, e: &str, a: &str, what: &str) {
+        match cursor.rules().filter(|r| !r.rules.is_empty() && !r.is_equality_only()) {
+            Some(list) => {
+                let (ev, av) = (Value::String(e.to_string()), Value::String(a.to_string()));
+                for d in check_list(list, |r| check_rule(r, &ev, &av, true)) {
+                    self.push_values(path, e, a, d);
+                }
+            }
+            None if e != a => {
+                let d = if what == "text" {
+                    format!("Expected value '{e}' but received '{a}'")
+                } else {
+                    format!("Expected '{a}' to be equal to '{e}'")
+                };
+                self.push_values(path, e, a, d);
+            }
+            None => {}
+        }
+    }
+
+    fn compare(&mut self, cursor: &Cursor<'r>, path: &mut String, e: Node<'_, '_>, a: Node<'_, '_>) {
+        if e.tag_name().namespace() != a.tag_name().namespace() {
+            let d = format!(
+                "Expected element {} in namespace '{}' but received namespace '{}'",
+                e.tag_name().name(),
+                e.tag_name().namespace().unwrap_or(""),
+                a.tag_name().namespace().unwrap_or("")
+            );
+            self.push(path, e, a, d);
+        }
+        self.compare_attributes(cursor, path, e, a);
+        self.compare_children(cursor, path, e, a);
+        let (et, at) = (text_of(e), text_of(a));
+        let len = path.len();
+        push_segment(path, &Segment::Field("#text"));
+        let text_cursor = self.index.step(cursor, Segment::Field("#text"));
+        // Text cascades rules from the element only through an explicit `#text` rule or a
+        // type rule; plain text differences are otherwise compared exactly.
+        self.compare_text(&text_cursor, path, &et, &at, "text");
+        path.truncate(len);
+    }
+
+    fn compare_attributes(&mut self, cursor: &Cursor<'r>, path: &mut String, e: Node<'_, '_>, a: Node<'_, '_>) {
+        for ea in e.attributes() {
+            let key = format!("@{}", ea.name());
+            let len = path.len();
+            push_segment(path, &Segment::Field(&key));
+            let found = a
+                .attributes()
+                .find(|aa| aa.name() == ea.name() && aa.namespace() == ea.namespace());
+            match found {
+                Some(aa) => {
+                    let c = self.index.step(cursor, Segment::Field(&key));
+                    self.compare_text(&c, path, ea.value(), aa.value(), "attribute");
+                }
+                None => {
+                    let d = format!(
+                        "Expected attribute '{}'='{}' but was missing",
+                        ea.name(),
+                        ea.value()
+                    );
+                    self.push_values(path, ea.value(), "", d);
+                }
+            }
+            path.truncate(len);
+        }
+        if !self.allow_unexpected {
+            for aa in a.attributes() {
+                if !e
+                    .attributes()
+                    .any(|ea| ea.name() == aa.name() && ea.namespace() == aa.namespace())
+                {
+                    let d = format!("Did not expect an attribute {}='{}'", aa.name(), aa.value());
+                    self.push_values(path, "", aa.value(), d);
+                }
+            }
+        }
+    }
+
+    fn compare_children(&mut self, cursor: &Cursor<'r>, path: &mut String, e: Node<'_, '_>, a: Node<'_, '_>) {
+        let ec: Vec<Node> = e.children().filter(Node::is_element).collect();
+        let ac: Vec<Node> = a.children().filter(Node::is_element).collect();
+        let type_rule = cursor
+            .rules()
+            .is_some_and(|r| r.has_type_rule() && !r.is_equality_only());
+        if type_rule {
+            if let Some(list) = cursor.rules() {
+                let (ev, av) = (
+                    Value::Array(vec![Value::Null; ec.len()]),
+                    Value::Array(vec![Value::Null; ac.len()]),
+                );
+                for d in check_list(list, |r| check_rule(r, &ev, &av, false)) {
+                    let d = d.replace(&av.to_string(), &format!("<{}/>", a.tag_name().name()));
+                    self.push(path, e, a, d);
+                }
+            }
+            // Under a type rule every actual child is compared with the expected child at
+            // its position, or the first one: this is how `eachLike` XML is written.
+            let Some(first) = ec.first() else { return };
+            let mut seen: Vec<(&str, usize)> = Vec::new();
+            for (i, ach) in ac.iter().enumerate() {
+                let ech = ec.get(i).copied().unwrap_or(*first);
+                let n = ach.tag_name().name();
+                let pos = match seen.iter_mut().find(|(k, _)| *k == n) {
+                    Some((_, c)) => {
+                        *c += 1;
+                        *c - 1
+                    }
+                    None => {
+                        seen.push((n, 1));
+                        0
+                    }
+                };
+                if ech.tag_name() != ach.tag_name() {
+                    let d = format!("Expected child <{}/> but received <{}/>", ech.tag_name().name(), n);
+                    self.push(path, ech, *ach, d);
+                    continue;
+                }
+                self.with_child(cursor, path, n, pos, |s, c, p| s.compare(c, p, ech, *ach));
+            }
+            return;
+        }
+        // Without a type rule children are compared by name, in order within each name.
+        let mut names: Vec<&str> = Vec::new();
+        for n in ec.iter().map(|c| c.tag_name().name()) {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        for n in &names {
+            let es: Vec<Node> = ec.iter().copied().filter(|c| c.tag_name().name() == *n).collect();
+            let as_: Vec<Node> = ac.iter().copied().filter(|c| c.tag_name().name() == *n).collect();
+            for (i, ech) in es.iter().enumerate() {
+                match as_.get(i) {
+                    Some(ach) => self.with_child(cursor, path, n, i, |s, c, p| s.compare(c, p, *ech, *ach)),
+                    None => {
+                        let d = format!("Expected child <{n}/> but was missing");
+                        self.push_values(path, n, "", d);
+                    }
+                }
+            }
+            if !self.allow_unexpected && as_.len() > es.len() {
+                let d = format!(
+                    "Expected {} <{n}/> child element(s) but received {}",
+                    es.len(),
+                    as_.len()
+                );
+                self.push_values(path, n, n, d);
+            }
+        }
+        if !self.allow_unexpected {
+            for ach in &ac {
+                let n = ach.tag_name().name();
+                if !names.contains(&n) {
+                    let d = format!("Unexpected child <{n}/>");
+                    self.push_values(path, "", n, d);
+                }
+            }
+            let order = |list: &[Node]| -> Vec<String> { list.iter().map(|c| c.tag_name().name().to_string()).collect() };
+            let (eo, ao) = (order(&ec), order(&ac));
+            if eo.len() == ao.len() && eo != ao {
+                let d = format!("Expected child elements in the order [{}] but received [{}]", eo.join(", "), ao.join(", "));
+                self.push_values(path, &eo.join(", "), &ao.join(", "), d);
+            }
+        }
+    }
+
+    fn with_child(
+        &mut self,
+        cursor: &Cursor<'r>,
+        path: &mut String,
+        name: &str,
+        index: usize,
+        f: impl FnOnce(&mut Self, &Cursor<'r>, &mut String),
+    ) {
+        let len = path.len();
+        push_segment(path, &Segment::Field(name));
+        let by_name = self.index.step(cursor, Segment::Field(name));
+        let by_index = self.index.step(&by_name, Segment::Index(index));
+        if index > 0 {
+            push_segment(path, &Segment::Index(index));
+        }
+        f(self, &by_name.merge(by_index), path);
+        path.truncate(len);
+    }
+}

@@ -1,0 +1,202 @@
+//! Bodies of requests, responses and messages, with their content types.
+
+use std::fmt;
+
+/// A parsed media type: `type/subtype` plus parameters, compared without case.
+///
+/// ```
+/// use pact_core::model::ContentType;
+/// let ct = ContentType::parse("application/vnd.siren+json; charset=UTF-8").unwrap();
+/// assert!(ct.is_json());
+/// assert_eq!(ct.parameter("charset"), Some("UTF-8"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentType {
+    /// The main type, lower case (`application`).
+    pub main: String,
+    /// The subtype, lower case (`vnd.siren+json`).
+    pub sub: String,
+    /// Parameters in order, names lower case.
+    pub parameters: Vec<(String, String)>,
+}
+
+impl ContentType {
+    /// Parses `type/subtype; name=value; ...`; None when there is no `/`.
+    pub fn parse(s: &str) -> Option<ContentType> {
+        let mut parts = s.split(';');
+        let essence = parts.next()?.trim();
+        let (main, sub) = essence.split_once('/')?;
+        let (main, sub) = (main.trim(), sub.trim());
+        if main.is_empty() || sub.is_empty() {
+            return None;
+        }
+        let parameters = parts
+            .filter_map(|p| {
+                let (k, v) = p.split_once('=')?;
+                Some((
+                    k.trim().to_ascii_lowercase(),
+                    v.trim().trim_matches('"').to_string(),
+                ))
+            })
+            .collect();
+        Some(ContentType {
+            main: main.to_ascii_lowercase(),
+            sub: sub.to_ascii_lowercase(),
+            parameters,
+        })
+    }
+
+    /// `application/json`.
+    pub fn json() -> ContentType {
+        ContentType::parse("application/json").expect("a valid literal")
+    }
+
+    /// `text/plain`.
+    pub fn text() -> ContentType {
+        ContentType::parse("text/plain").expect("a valid literal")
+    }
+
+    /// `application/octet-stream`.
+    pub fn binary() -> ContentType {
+        ContentType::parse("application/octet-stream").expect("a valid literal")
+    }
+
+    /// `type/subtype` without parameters.
+    pub fn essence(&self) -> String {
+        format!("{}/{}", self.main, self.sub)
+    }
+
+    /// A parameter's value by (case-insensitive) name.
+    pub fn parameter(&self, name: &str) -> Option<&str> {
+        self.parameters
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// JSON, including structured syntaxes such as `application/hal+json`.
+    pub fn is_json(&self) -> bool {
+        self.sub == "json" || self.sub.ends_with("+json") || self.sub == "x-json"
+    }
+
+    /// XML, including `+xml` syntaxes.
+    pub fn is_xml(&self) -> bool {
+        self.sub == "xml" || self.sub.ends_with("+xml")
+    }
+
+    /// `application/x-www-form-urlencoded`.
+    pub fn is_form(&self) -> bool {
+        self.main == "application" && self.sub == "x-www-form-urlencoded"
+    }
+
+    /// Any `multipart/*`.
+    pub fn is_multipart(&self) -> bool {
+        self.main == "multipart"
+    }
+
+    /// Content that is text: `text/*`, JSON, XML, forms and a few textual application types.
+    pub fn is_text(&self) -> bool {
+        self.main == "text"
+            || self.is_json()
+            || self.is_xml()
+            || self.is_form()
+            || matches!(
+                self.sub.as_str(),
+                "javascript" | "x-javascript" | "graphql" | "yaml" | "x-yaml"
+            )
+    }
+}
+
+impl fmt::Display for ContentType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.main, self.sub)?;
+        for (k, v) in &self.parameters {
+            write!(f, ";{k}={v}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A body, keeping the distinctions Pact makes between absent, null, empty and present.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Body {
+    /// No body was specified: in an expectation, anything is accepted.
+    #[default]
+    Missing,
+    /// A JSON `null` body (also matches an empty body).
+    Null,
+    /// An explicitly empty body.
+    Empty,
+    /// Some bytes, with the content type they were declared or detected as.
+    Present {
+        /// The raw bytes.
+        bytes: Vec<u8>,
+        /// The declared content type, when the pact or message said one.
+        content_type: Option<ContentType>,
+    },
+}
+
+impl Body {
+    /// A JSON body from a value.
+    ///
+    /// ```
+    /// use pact_core::model::Body;
+    /// let b = Body::json(&serde_json::json!({"id": 1}));
+    /// assert_eq!(b.as_str(), Some("{\"id\":1}"));
+    /// ```
+    pub fn json(v: &serde_json::Value) -> Body {
+        Body::Present {
+            bytes: v.to_string().into_bytes(),
+            content_type: Some(ContentType::json()),
+        }
+    }
+
+    /// A body of raw bytes with an optional content type.
+    pub fn bytes(bytes: impl Into<Vec<u8>>, content_type: Option<ContentType>) -> Body {
+        let bytes = bytes.into();
+        if bytes.is_empty() {
+            Body::Empty
+        } else {
+            Body::Present {
+                bytes,
+                content_type,
+            }
+        }
+    }
+
+    /// The bytes, empty for all but [`Body::Present`].
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Body::Present { bytes, .. } => bytes,
+            _ => &[],
+        }
+    }
+
+    /// The body as UTF-8 text, when it is.
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(self.as_bytes()).ok()
+    }
+
+    /// True for [`Body::Present`].
+    pub fn is_present(&self) -> bool {
+        matches!(self, Body::Present { .. })
+    }
+
+    /// The declared content type, if any.
+    pub fn declared_content_type(&self) -> Option<&ContentType> {
+        match self {
+            Body::Present { content_type, .. } => content_type.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The content type from the bytes: JSON, XML or text when they look like it, otherwise
+    /// the magic numbers of common binary formats.
+    pub fn detect_content_type(&self) -> Option<ContentType> {
+        let bytes = self.as_bytes();
+        if bytes.is_empty() {
+            return None;
+        }
+        crate::content_type::detect(bytes).and_then(ContentType::parse)
+    }
+}
