@@ -373,7 +373,8 @@ impl Generator {
                 let (GeneratorMode::Consumer, Some(base)) = (ctx.mode, &ctx.mock_server_url) else {
                     return Ok(None);
                 };
-                let example = current.as_str().unwrap_or(example);
+                // The example is the URL the consumer wrote; the body may hold anything.
+                let example = if example.is_empty() { current.as_str().unwrap_or_default() } else { example };
                 let re = regex::Regex::new(regex).map_err(|e| GeneratorError(e.to_string()))?;
                 match re.captures(example) {
                     Some(caps) => {
