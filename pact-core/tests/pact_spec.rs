@@ -22,7 +22,9 @@ fn suite_dir() -> PathBuf {
 }
 
 fn case_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -109,14 +111,19 @@ fn round_trip(part: &Part, spec: SpecVersion, name: &str) -> Result<(), String> 
     if Some(&a) == b.as_ref() {
         Ok(())
     } else {
-        Err(format!("wrote:\n{written}\nread back:\n{b:#?}\noriginal:\n{a:#?}"))
+        Err(format!(
+            "wrote:\n{written}\nread back:\n{b:#?}\noriginal:\n{a:#?}"
+        ))
     }
 }
 
 fn run_case(path: &Path, root: &Path) -> (Result<(), String>, Result<(), String>) {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let name = rel.display().to_string();
-    let parts: Vec<String> = rel.iter().map(|s| s.to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .iter()
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect();
     let (version, kind) = (parts[0].as_str(), parts[1].as_str());
     let spec = match version {
         "v1" => SpecVersion::V1,

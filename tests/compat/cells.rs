@@ -84,7 +84,10 @@ pub fn body(suite: &Path, cell: &str) -> Body {
         return Body::json(&v);
     }
     if let Some(xml) = cell.strip_prefix("XML: ") {
-        return Body::bytes(unescape(xml).into_bytes(), ContentType::parse("application/xml"));
+        return Body::bytes(
+            unescape(xml).into_bytes(),
+            ContentType::parse("application/xml"),
+        );
     }
     if cell == "EMPTY" {
         return Body::Empty;

@@ -93,7 +93,9 @@ fn main() -> ExitCode {
                     world.spec = spec;
                     Box::pin(async {})
                 })
-                .filter_run(path, |_, _, scenario| !scenario.tags.iter().any(|t| t == "wip")),
+                .filter_run(path, |_, _, scenario| {
+                    !scenario.tags.iter().any(|t| t == "wip")
+                }),
         );
         let stats = writer.scenarios_stats();
         passed += stats.passed;

@@ -44,8 +44,9 @@ fn request_from_row(world: &CompatWorld, row: &[(String, String)]) -> Request {
             "query" => req.query = Some(cells::query(v)),
             "headers" => req.headers = Some(cells::headers(v)),
             "matching rules" => {
-                req.matching_rules = MatchingRules::from_json(&cells::json_document(&world.suite, v))
-                    .expect("valid matching rules")
+                req.matching_rules =
+                    MatchingRules::from_json(&cells::json_document(&world.suite, v))
+                        .expect("valid matching rules")
             }
             "generators" => {
                 req.generators = Generators::from_json(&cells::json_document(&world.suite, v))
@@ -87,7 +88,9 @@ fn expected_request_table(world: &mut CompatWorld, step: &Step) {
     world.expected_request = request_from_row(world, &row);
 }
 
-#[given(regex = r"^(?:a request is received with the following|the following requests are received):$")]
+#[given(
+    regex = r"^(?:a request is received with the following|the following requests are received):$"
+)]
 fn received_requests_table(world: &mut CompatWorld, step: &Step) {
     world.received_requests = cells::rows(step)
         .iter()
@@ -104,8 +107,9 @@ fn expected_response_table(world: &mut CompatWorld, step: &Step) {
             "status" => resp.status = v.trim().parse().expect("a status"),
             "body" => resp.body = cells::body(&world.suite, v),
             "matching rules" => {
-                resp.matching_rules = MatchingRules::from_json(&cells::json_document(&world.suite, v))
-                    .expect("valid matching rules")
+                resp.matching_rules =
+                    MatchingRules::from_json(&cells::json_document(&world.suite, v))
+                        .expect("valid matching rules")
             }
             _ => {}
         }
@@ -132,7 +136,11 @@ fn compare_requests(world: &mut CompatWorld) {
 
 #[when(regex = r"^the response is compared to the expected one$")]
 fn compare_response(world: &mut CompatWorld) {
-    world.response_mismatches = match_response(&world.expected_response, &world.received_response, world.spec);
+    world.response_mismatches = match_response(
+        &world.expected_response,
+        &world.received_response,
+        world.spec,
+    );
 }
 
 #[then(regex = r"^the comparison should( NOT)? be OK$")]
@@ -158,7 +166,8 @@ fn mismatch_with_path(world: &mut CompatWorld, path: String, error: String) {
     let error = cells::unescape(&error);
     let all: Vec<_> = world.request_results.iter().flatten().collect();
     assert!(
-        all.iter().any(|m| m.path == path && m.description.contains(&error)),
+        all.iter()
+            .any(|m| m.path == path && m.description.contains(&error)),
         "no mismatch at {path} containing {error:?} in {all:#?}"
     );
 }
@@ -168,7 +177,8 @@ fn response_mismatch_kind(world: &mut CompatWorld, kind: String, error: String) 
     let error = cells::unescape(&error);
     let m = &world.response_mismatches;
     assert!(
-        m.iter().any(|m| m.kind.as_str() == kind && m.description == error),
+        m.iter()
+            .any(|m| m.kind.as_str() == kind && m.description == error),
         "no {kind} mismatch {error:?} in {m:#?}"
     );
 }
@@ -222,14 +232,22 @@ fn prepare_request(world: &mut CompatWorld, kind: String, step: &Step) {
         }
     }
     let req = &world.expected_request;
-    world.generated_request = Some(req.generators.apply_to_request(req, &mut ctx).expect("generators run"));
+    world.generated_request = Some(
+        req.generators
+            .apply_to_request(req, &mut ctx)
+            .expect("generators run"),
+    );
 }
 
 #[when(regex = r"^the response is prepared for use$")]
 fn prepare_response(world: &mut CompatWorld) {
     let mut ctx = context(world);
     let resp = &world.expected_response;
-    world.generated_response = Some(resp.generators.apply_to_response(resp, &mut ctx).expect("generators run"));
+    world.generated_response = Some(
+        resp.generators
+            .apply_to_response(resp, &mut ctx)
+            .expect("generators run"),
+    );
 }
 
 fn generated_body(world: &CompatWorld) -> Value {
@@ -263,10 +281,16 @@ fn replaced_with_type(world: &mut CompatWorld, path: String, kind: String) {
         "date" => r"^\d{4}-\d{2}-\d{2}$",
         "time" => r"^\d{2}:\d{2}:\d{2}$",
         "date-time" => r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$",
-        "UUID" => r"^(urn:uuid:)?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$",
+        "UUID" => {
+            r"^(urn:uuid:)?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+        }
         "simple UUID" => r"^[0-9a-f]{32}$",
-        "lower-case-hyphenated UUID" => r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-        "upper-case-hyphenated UUID" => r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$",
+        "lower-case-hyphenated UUID" => {
+            r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+        }
+        "upper-case-hyphenated UUID" => {
+            r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$"
+        }
         "URN UUID" => r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
         "boolean" => r"^(true|false)$",
         other => panic!("unknown generated type {other}"),
@@ -281,7 +305,11 @@ fn replaced_with_type(world: &mut CompatWorld, path: String, kind: String) {
         .ok();
     if let Some(orig) = original {
         let pointer = format!("/{}", path.trim_start_matches("$.").replace('.', "/"));
-        assert_ne!(orig.pointer(&pointer).map(|v| v.to_string()), Some(format!("\"{value}\"")), "the value was not replaced");
+        assert_ne!(
+            orig.pointer(&pointer).map(|v| v.to_string()),
+            Some(format!("\"{value}\"")),
+            "the value was not replaced"
+        );
     }
 }
 
@@ -294,11 +322,27 @@ fn request_part(req: &Request, selector: &str) -> String {
     if selector == "path" {
         return req.path.clone();
     }
-    if let Some(name) = selector.strip_prefix("header[").and_then(|s| s.strip_suffix(']')) {
-        return req.headers.as_ref().and_then(|h| h.get_ignore_case(name)).map(|v| v.join(", ")).unwrap_or_default();
+    if let Some(name) = selector
+        .strip_prefix("header[")
+        .and_then(|s| s.strip_suffix(']'))
+    {
+        return req
+            .headers
+            .as_ref()
+            .and_then(|h| h.get_ignore_case(name))
+            .map(|v| v.join(", "))
+            .unwrap_or_default();
     }
-    if let Some(name) = selector.strip_prefix("queryParameter[").and_then(|s| s.strip_suffix(']')) {
-        return req.query.as_ref().and_then(|q| q.get(name)).map(|v| v.join(", ")).unwrap_or_default();
+    if let Some(name) = selector
+        .strip_prefix("queryParameter[")
+        .and_then(|s| s.strip_suffix(']'))
+    {
+        return req
+            .query
+            .as_ref()
+            .and_then(|q| q.get(name))
+            .map(|v| v.join(", "))
+            .unwrap_or_default();
     }
     panic!("unknown request part {selector}")
 }
@@ -307,38 +351,66 @@ fn response_part(resp: &Response, selector: &str) -> String {
     if selector == "status" {
         return resp.status.to_string();
     }
-    if let Some(name) = selector.strip_prefix("header[").and_then(|s| s.strip_suffix(']')) {
-        return resp.headers.as_ref().and_then(|h| h.get_ignore_case(name)).map(|v| v.join(", ")).unwrap_or_default();
+    if let Some(name) = selector
+        .strip_prefix("header[")
+        .and_then(|s| s.strip_suffix(']'))
+    {
+        return resp
+            .headers
+            .as_ref()
+            .and_then(|h| h.get_ignore_case(name))
+            .map(|v| v.join(", "))
+            .unwrap_or_default();
     }
     panic!("unknown response part {selector}")
 }
 
 fn full_match(pattern: &str, value: &str) -> bool {
-    Regex::new(&format!("^(?:{pattern})$")).expect("a valid pattern").is_match(value)
+    Regex::new(&format!("^(?:{pattern})$"))
+        .expect("a valid pattern")
+        .is_match(value)
 }
 
 #[then(regex = r#"^the request "([^"]*)" will be set as "([^"]*)"$"#)]
 fn request_set_as(world: &mut CompatWorld, selector: String, value: String) {
-    let req = world.generated_request.as_ref().expect("a prepared request");
+    let req = world
+        .generated_request
+        .as_ref()
+        .expect("a prepared request");
     assert_eq!(request_part(req, &selector), value);
 }
 
 #[then(regex = r#"^the request "([^"]*)" will match "([^"]*)"$"#)]
 fn request_matches(world: &mut CompatWorld, selector: String, pattern: String) {
-    let req = world.generated_request.as_ref().expect("a prepared request");
+    let req = world
+        .generated_request
+        .as_ref()
+        .expect("a prepared request");
     let v = request_part(req, &selector);
-    assert!(full_match(&pattern, &v), "{selector} = {v:?} does not match {pattern}");
+    assert!(
+        full_match(&pattern, &v),
+        "{selector} = {v:?} does not match {pattern}"
+    );
 }
 
 #[then(regex = r#"^the response "([^"]*)" will not be "([^"]*)"$"#)]
 fn response_not(world: &mut CompatWorld, selector: String, value: String) {
-    let resp = world.generated_response.as_ref().expect("a prepared response");
+    let resp = world
+        .generated_response
+        .as_ref()
+        .expect("a prepared response");
     assert_ne!(response_part(resp, &selector), value);
 }
 
 #[then(regex = r#"^the response "([^"]*)" will match "([^"]*)"$"#)]
 fn response_matches(world: &mut CompatWorld, selector: String, pattern: String) {
-    let resp = world.generated_response.as_ref().expect("a prepared response");
+    let resp = world
+        .generated_response
+        .as_ref()
+        .expect("a prepared response");
     let v = response_part(resp, &selector);
-    assert!(full_match(&pattern, &v), "{selector} = {v:?} does not match {pattern}");
+    assert!(
+        full_match(&pattern, &v),
+        "{selector} = {v:?} does not match {pattern}"
+    );
 }

@@ -237,7 +237,8 @@ impl Generator {
             },
             "RandomBoolean" => Generator::RandomBoolean,
             "ProviderState" => Generator::ProviderState {
-                expression: s("expression").ok_or("a ProviderState generator needs an 'expression'")?,
+                expression: s("expression")
+                    .ok_or("a ProviderState generator needs an 'expression'")?,
                 data_type: match s("dataType").as_deref() {
                     None => None,
                     Some("STRING") => Some(DataType::String),
@@ -276,8 +277,12 @@ impl Generator {
             m
         };
         match self {
-            Generator::RandomInt { min, max } => json!({"type": "RandomInt", "min": min, "max": max}),
-            Generator::RandomDecimal { digits } => json!({"type": "RandomDecimal", "digits": digits}),
+            Generator::RandomInt { min, max } => {
+                json!({"type": "RandomInt", "min": min, "max": max})
+            }
+            Generator::RandomDecimal { digits } => {
+                json!({"type": "RandomDecimal", "digits": digits})
+            }
             Generator::RandomHexadecimal { digits } => {
                 json!({"type": "RandomHexadecimal", "digits": digits})
             }
@@ -289,15 +294,18 @@ impl Generator {
                 UuidFormat::UpperCaseHyphenated => "upper-case-hyphenated",
                 UuidFormat::Urn => "URN",
             }}),
-            Generator::Date { format, expression } => {
-                with(ty("Date"), &[("format", format), ("expression", expression)])
-            }
-            Generator::Time { format, expression } => {
-                with(ty("Time"), &[("format", format), ("expression", expression)])
-            }
-            Generator::DateTime { format, expression } => {
-                with(ty("DateTime"), &[("format", format), ("expression", expression)])
-            }
+            Generator::Date { format, expression } => with(
+                ty("Date"),
+                &[("format", format), ("expression", expression)],
+            ),
+            Generator::Time { format, expression } => with(
+                ty("Time"),
+                &[("format", format), ("expression", expression)],
+            ),
+            Generator::DateTime { format, expression } => with(
+                ty("DateTime"),
+                &[("format", format), ("expression", expression)],
+            ),
             Generator::RandomBoolean => json!({"type": "RandomBoolean"}),
             Generator::ProviderState {
                 expression,
@@ -335,19 +343,34 @@ impl Generator {
             Generator::RandomInt { min, max } => json!(rng.i64(*min..=*max)),
             Generator::RandomDecimal { digits } => random_decimal(*digits, rng),
             Generator::RandomHexadecimal { digits } => {
-                json!((0..*digits).map(|_| char::from(b"0123456789abcdef"[rng.usize(..16)])).collect::<String>())
+                json!((0..*digits)
+                    .map(|_| char::from(b"0123456789abcdef"[rng.usize(..16)]))
+                    .collect::<String>())
             }
             Generator::RandomString { size } => {
                 json!((0..*size).map(|_| rng.alphanumeric()).collect::<String>())
             }
-            Generator::Regex(re) => json!(regex_string::generate(re, rng)
-                .map_err(|e| GeneratorError(e.to_string()))?),
+            Generator::Regex(re) => {
+                json!(regex_string::generate(re, rng).map_err(|e| GeneratorError(e.to_string()))?)
+            }
             Generator::Uuid(format) => json!(uuid(*format, rng)),
             Generator::Date { format, expression } => {
-                json!(self.date_time(format, expression, ExpressionKind::Date, "yyyy-MM-dd", ctx.now)?)
+                json!(self.date_time(
+                    format,
+                    expression,
+                    ExpressionKind::Date,
+                    "yyyy-MM-dd",
+                    ctx.now
+                )?)
             }
             Generator::Time { format, expression } => {
-                json!(self.date_time(format, expression, ExpressionKind::Time, "HH:mm:ss", ctx.now)?)
+                json!(self.date_time(
+                    format,
+                    expression,
+                    ExpressionKind::Time,
+                    "HH:mm:ss",
+                    ctx.now
+                )?)
             }
             Generator::DateTime { format, expression } => json!(self.date_time(
                 format,
@@ -374,16 +397,16 @@ impl Generator {
                     return Ok(None);
                 };
                 // The example is the URL the consumer wrote; the body may hold anything.
-                let example = if example.is_empty() { current.as_str().unwrap_or_default() } else { example };
+                let example = if example.is_empty() {
+                    current.as_str().unwrap_or_default()
+                } else {
+                    example
+                };
                 let re = regex::Regex::new(regex).map_err(|e| GeneratorError(e.to_string()))?;
                 match re.captures(example) {
                     Some(caps) => {
-                        let tail: String = caps
-                            .iter()
-                            .skip(1)
-                            .flatten()
-                            .map(|m| m.as_str())
-                            .collect();
+                        let tail: String =
+                            caps.iter().skip(1).flatten().map(|m| m.as_str()).collect();
                         json!(format!("{}{tail}", base.trim_end_matches('/')))
                     }
                     None => return Ok(None),
@@ -403,7 +426,9 @@ impl Generator {
         let pattern = DateTimePattern::parse(format.as_deref().unwrap_or(default))
             .map_err(|e| GeneratorError(e.to_string()))?;
         let at = match expression {
-            Some(e) => evaluate_expression(e, kind, now).map_err(|e| GeneratorError(e.to_string()))?,
+            Some(e) => {
+                evaluate_expression(e, kind, now).map_err(|e| GeneratorError(e.to_string()))?
+            }
             None => now,
         };
         Ok(pattern.format(&at))
@@ -415,7 +440,11 @@ fn random_decimal(digits: usize, rng: &mut fastrand::Rng) -> Value {
     let mut s: String = (0..digits)
         .map(|i| {
             // No leading zero and no trailing zero, so the text keeps every digit as a number.
-            let d = if i == 0 || i == digits - 1 { rng.u8(1..10) } else { rng.u8(0..10) };
+            let d = if i == 0 || i == digits - 1 {
+                rng.u8(1..10)
+            } else {
+                rng.u8(0..10)
+            };
             char::from(b'0' + d)
         })
         .collect();
@@ -521,7 +550,11 @@ impl Generators {
             let cat = Category::from_name(k)
                 .ok_or_else(|| format!("unknown generator category '{k}'"))?;
             if cat.is_single() {
-                out.add(cat, "", Generator::from_json(gens).map_err(|e| format!("{k}: {e}"))?)?;
+                out.add(
+                    cat,
+                    "",
+                    Generator::from_json(gens).map_err(|e| format!("{k}: {e}"))?,
+                )?;
             } else {
                 let map = gens
                     .as_object()
@@ -537,7 +570,12 @@ impl Generators {
 
     /// Adds a generator for a key of a category (`""` for path, method and status). Body
     /// keys must be valid path expressions.
-    pub fn add(&mut self, category: Category, key: &str, generator: Generator) -> Result<(), String> {
+    pub fn add(
+        &mut self,
+        category: Category,
+        key: &str,
+        generator: Generator,
+    ) -> Result<(), String> {
         if category == Category::Body {
             PathExpr::parse(key).map_err(|e| e.to_string())?;
         }
@@ -569,7 +607,10 @@ impl Generators {
                 continue;
             }
             let v = if c.is_single() {
-                gens.values().next().map(Generator::to_json).unwrap_or(Value::Null)
+                gens.values()
+                    .next()
+                    .map(Generator::to_json)
+                    .unwrap_or(Value::Null)
             } else {
                 Value::Object(gens.iter().map(|(k, g)| (k.clone(), g.to_json())).collect())
             };
@@ -608,16 +649,24 @@ impl Generators {
         Ok(())
     }
 
-    fn apply_to_body(&self, body: &mut Body, ctx: &mut GeneratorContext) -> Result<(), GeneratorError> {
+    fn apply_to_body(
+        &self,
+        body: &mut Body,
+        ctx: &mut GeneratorContext,
+    ) -> Result<(), GeneratorError> {
         let gens: Vec<(&str, &Generator)> = self.category(Category::Body).collect();
         if gens.is_empty() {
             return Ok(());
         }
-        let Body::Present { bytes, .. } = body else { return Ok(()) };
+        let Body::Present { bytes, .. } = body else {
+            return Ok(());
+        };
         match serde_json::from_slice::<Value>(bytes) {
             Ok(mut doc) => {
                 for (path, g) in gens {
-                    let Ok(expr) = PathExpr::parse(path) else { continue };
+                    let Ok(expr) = PathExpr::parse(path) else {
+                        continue;
+                    };
                     apply_at(&mut doc, &expr.tokens()[1..], g, ctx)?;
                 }
                 *bytes = doc.to_string().into_bytes();
@@ -663,10 +712,20 @@ impl Generators {
             }
         }
         if self.category(Category::Header).next().is_some() {
-            self.apply_to_values(Category::Header, out.headers.get_or_insert_with(MultiMap::default), true, ctx)?;
+            self.apply_to_values(
+                Category::Header,
+                out.headers.get_or_insert_with(MultiMap::default),
+                true,
+                ctx,
+            )?;
         }
         if self.category(Category::Query).next().is_some() {
-            self.apply_to_values(Category::Query, out.query.get_or_insert_with(MultiMap::default), false, ctx)?;
+            self.apply_to_values(
+                Category::Query,
+                out.query.get_or_insert_with(MultiMap::default),
+                false,
+                ctx,
+            )?;
         }
         self.apply_to_body(&mut out.body, ctx)?;
         Ok(out)
@@ -687,7 +746,12 @@ impl Generators {
             }
         }
         if self.category(Category::Header).next().is_some() {
-            self.apply_to_values(Category::Header, out.headers.get_or_insert_with(MultiMap::default), true, ctx)?;
+            self.apply_to_values(
+                Category::Header,
+                out.headers.get_or_insert_with(MultiMap::default),
+                true,
+                ctx,
+            )?;
         }
         self.apply_to_body(&mut out.body, ctx)?;
         Ok(out)

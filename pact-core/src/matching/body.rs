@@ -61,7 +61,10 @@ pub(crate) fn compare_bodies(
                 "$",
                 e,
                 a,
-                format!("Expected body '{}' but was missing", String::from_utf8_lossy(e)),
+                format!(
+                    "Expected body '{}' but was missing",
+                    String::from_utf8_lossy(e)
+                ),
             )];
         }
         _ => {
@@ -72,7 +75,9 @@ pub(crate) fn compare_bodies(
             return vec![mismatch(ctx, "$", e, a, d)];
         }
     }
-    let ect = expected_ct.or_else(|| expected.detect_content_type()).unwrap_or_else(ContentType::text);
+    let ect = expected_ct
+        .or_else(|| expected.detect_content_type())
+        .unwrap_or_else(ContentType::text);
     if let Some(act) = &actual_ct {
         let same_family = (ect.is_json() && act.is_json()) || (ect.is_xml() && act.is_xml());
         if !same_family && ect.essence() != act.essence() {
@@ -81,12 +86,21 @@ pub(crate) fn compare_bodies(
                 ect.essence(),
                 act.essence()
             );
-            return vec![Mismatch::new(MismatchKind::BodyType, "", ect.essence(), act.essence(), d)];
+            return vec![Mismatch::new(
+                MismatchKind::BodyType,
+                "",
+                ect.essence(),
+                act.essence(),
+                d,
+            )];
         }
     }
     let act = actual_ct.unwrap_or_else(|| ect.clone());
     if ect.is_json() {
-        match (serde_json::from_slice::<Value>(e), serde_json::from_slice::<Value>(a)) {
+        match (
+            serde_json::from_slice::<Value>(e),
+            serde_json::from_slice::<Value>(a),
+        ) {
             (Ok(ev), Ok(av)) => {
                 return JsonComparison::new(ctx.rules, ctx.allow_unexpected, ctx.kind).run(&ev, &av)
             }
@@ -119,7 +133,10 @@ pub(crate) fn compare_bodies(
 fn compare_text(ctx: &BodyContext<'_>, e: &[u8], a: &[u8]) -> Vec<Mismatch> {
     let (es, as_) = (String::from_utf8_lossy(e), String::from_utf8_lossy(a));
     if let Some(list) = root_rules(ctx) {
-        let (ev, av) = (Value::String(es.to_string()), Value::String(as_.to_string()));
+        let (ev, av) = (
+            Value::String(es.to_string()),
+            Value::String(as_.to_string()),
+        );
         return check_list(list, |r| check_rule(r, &ev, &av, true))
             .into_iter()
             .map(|d| mismatch(ctx, "$", e, a, d))
@@ -135,10 +152,20 @@ fn compare_text(ctx: &BodyContext<'_>, e: &[u8], a: &[u8]) -> Vec<Mismatch> {
 
 fn summary(ct: &ContentType, bytes: &[u8]) -> String {
     let hex: String = bytes.iter().take(32).map(|b| format!("{b:02x}")).collect();
-    format!("[{}, {} bytes, starting with {hex}]", ct.essence(), bytes.len())
+    format!(
+        "[{}, {} bytes, starting with {hex}]",
+        ct.essence(),
+        bytes.len()
+    )
 }
 
-fn compare_binary(ctx: &BodyContext<'_>, e: &[u8], ect: &ContentType, a: &[u8], act: &ContentType) -> Vec<Mismatch> {
+fn compare_binary(
+    ctx: &BodyContext<'_>,
+    e: &[u8],
+    ect: &ContentType,
+    a: &[u8],
+    act: &ContentType,
+) -> Vec<Mismatch> {
     if let Some(list) = root_rules(ctx) {
         let ct = ect.essence();
         return check_list(list, |r| check_bytes(r, a, &ct))
@@ -154,7 +181,13 @@ fn compare_binary(ctx: &BodyContext<'_>, e: &[u8], ect: &ContentType, a: &[u8], 
         summary(act, a),
         summary(ect, e)
     );
-    vec![Mismatch::new(ctx.kind, "$", summary(ect, e), summary(act, a), d)]
+    vec![Mismatch::new(
+        ctx.kind,
+        "$",
+        summary(ect, e),
+        summary(act, a),
+        d,
+    )]
 }
 
 fn compare_form(ctx: &BodyContext<'_>, e: &[u8], a: &[u8]) -> Vec<Mismatch> {
@@ -182,7 +215,13 @@ fn compare_form(ctx: &BodyContext<'_>, e: &[u8], a: &[u8]) -> Vec<Mismatch> {
                     let ev = Value::String(evs.get(i).or(evs.first()).cloned().unwrap_or_default());
                     let av = Value::String(av.clone());
                     for d in check_list(list, |r| check_rule(r, &ev, &av, true)) {
-                        out.push(Mismatch::new(ctx.kind, &path, ev.to_string(), av.to_string(), d));
+                        out.push(Mismatch::new(
+                            ctx.kind,
+                            &path,
+                            ev.to_string(),
+                            av.to_string(),
+                            d,
+                        ));
                     }
                 }
             }
@@ -256,8 +295,14 @@ fn parse_multipart(bytes: &[u8], ct: &ContentType) -> Option<Vec<Part>> {
         if section.starts_with(b"--") {
             break;
         }
-        let section = section.strip_prefix(b"\r\n").or_else(|| section.strip_prefix(b"\n")).unwrap_or(section);
-        let section = section.strip_suffix(b"\r\n").or_else(|| section.strip_suffix(b"\n")).unwrap_or(section);
+        let section = section
+            .strip_prefix(b"\r\n")
+            .or_else(|| section.strip_prefix(b"\n"))
+            .unwrap_or(section);
+        let section = section
+            .strip_suffix(b"\r\n")
+            .or_else(|| section.strip_suffix(b"\n"))
+            .unwrap_or(section);
         let (head, body) = match find(section, b"\r\n\r\n") {
             Some(i) => (&section[..i], &section[i + 4..]),
             None => match find(section, b"\n\n") {
@@ -273,7 +318,9 @@ fn parse_multipart(bytes: &[u8], ct: &ContentType) -> Option<Vec<Part>> {
         };
         let mut base64_encoded = false;
         for line in head.lines() {
-            let Some((k, v)) = line.split_once(':') else { continue };
+            let Some((k, v)) = line.split_once(':') else {
+                continue;
+            };
             let v = v.trim();
             match k.trim().to_ascii_lowercase().as_str() {
                 "content-type" => part.content_type = ContentType::parse(v),
@@ -288,7 +335,12 @@ fn parse_multipart(bytes: &[u8], ct: &ContentType) -> Option<Vec<Part>> {
             }
         }
         if base64_encoded {
-            let compact: Vec<u8> = part.body.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+            let compact: Vec<u8> = part
+                .body
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
             if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(compact) {
                 part.body = decoded;
             }
@@ -319,7 +371,13 @@ fn split<'a>(hay: &'a [u8], delimiter: &'a [u8]) -> impl Iterator<Item = &'a [u8
     })
 }
 
-fn compare_multipart(ctx: &BodyContext<'_>, e: &[u8], ect: &ContentType, a: &[u8], act: &ContentType) -> Vec<Mismatch> {
+fn compare_multipart(
+    ctx: &BodyContext<'_>,
+    e: &[u8],
+    ect: &ContentType,
+    a: &[u8],
+    act: &ContentType,
+) -> Vec<Mismatch> {
     let (Some(eparts), Some(aparts)) = (parse_multipart(e, ect), parse_multipart(a, act)) else {
         return compare_binary(ctx, e, ect, a, act);
     };
@@ -347,8 +405,14 @@ fn compare_multipart(ctx: &BodyContext<'_>, e: &[u8], ect: &ContentType, a: &[u8
         };
         let ebody = Body::bytes(ep.body.clone(), ep.content_type.clone());
         let abody = Body::bytes(ap.body.clone(), ap.content_type.clone());
-        let ect = ep.content_type.clone().or_else(|| Some(ContentType::text()));
-        let act = ap.content_type.clone().or_else(|| Some(ContentType::text()));
+        let ect = ep
+            .content_type
+            .clone()
+            .or_else(|| Some(ContentType::text()));
+        let act = ap
+            .content_type
+            .clone()
+            .or_else(|| Some(ContentType::text()));
         out.extend(compare_bodies(&part_ctx, &ebody, ect, &abody, act));
     }
     if !ctx.allow_unexpected && aparts.len() > eparts.len() {
@@ -357,7 +421,11 @@ fn compare_multipart(ctx: &BodyContext<'_>, e: &[u8], ect: &ContentType, a: &[u8
             "$",
             eparts.len().to_string(),
             aparts.len().to_string(),
-            format!("Expected {} multipart parts but received {}", eparts.len(), aparts.len()),
+            format!(
+                "Expected {} multipart parts but received {}",
+                eparts.len(),
+                aparts.len()
+            ),
         ));
     }
     out

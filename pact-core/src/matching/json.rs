@@ -2,7 +2,9 @@
 
 use super::values::{check_list, check_rule, describe};
 use super::{Mismatch, MismatchKind};
-use crate::rules::{push_segment, Cursor, MatchingRule, RuleCategory, RuleIndex, RuleList, Segment};
+use crate::rules::{
+    push_segment, Cursor, MatchingRule, RuleCategory, RuleIndex, RuleList, Segment,
+};
 use serde_json::{Map, Value};
 
 /// Walks an expected and an actual document side by side.
@@ -15,7 +17,11 @@ pub(crate) struct JsonComparison<'r> {
 }
 
 impl<'r> JsonComparison<'r> {
-    pub(crate) fn new(rules: Option<&'r RuleCategory>, allow_unexpected_keys: bool, kind: MismatchKind) -> Self {
+    pub(crate) fn new(
+        rules: Option<&'r RuleCategory>,
+        allow_unexpected_keys: bool,
+        kind: MismatchKind,
+    ) -> Self {
         JsonComparison {
             index: RuleIndex::new(rules),
             allow_unexpected_keys,
@@ -60,13 +66,20 @@ impl<'r> JsonComparison<'r> {
     fn compare(&mut self, cursor: &Cursor<'r>, path: &mut String, e: &Value, a: &Value) {
         let rules = cursor.rules().filter(|r| !r.rules.is_empty());
         match (e, a) {
-            (Value::Object(em), Value::Object(am)) => self.compare_objects(cursor, path, rules, (e, em), (a, am)),
-            (Value::Array(el), Value::Array(al)) => self.compare_arrays(cursor, path, rules, (e, el), (a, al)),
+            (Value::Object(em), Value::Object(am)) => {
+                self.compare_objects(cursor, path, rules, (e, em), (a, am))
+            }
+            (Value::Array(el), Value::Array(al)) => {
+                self.compare_arrays(cursor, path, rules, (e, el), (a, al))
+            }
             _ => match rules {
                 Some(list) if !list.is_equality_only() => {
                     self.apply(list, path, e, a);
                     let container = e.is_array() || e.is_object();
-                    if container && !list.has_type_rule() && std::mem::discriminant(e) != std::mem::discriminant(a) {
+                    if container
+                        && !list.has_type_rule()
+                        && std::mem::discriminant(e) != std::mem::discriminant(a)
+                    {
                         let d = format!(
                             "Type mismatch: Expected {} to be the same type as {}",
                             describe(a),
@@ -174,13 +187,17 @@ impl<'r> JsonComparison<'r> {
             let first = em.values().next();
             for (k, av) in am {
                 if let Some(ev) = em.get(k).or(first) {
-                    self.child(cursor, path, Segment::Field(k), |s, c, p| s.compare(c, p, ev, av));
+                    self.child(cursor, path, Segment::Field(k), |s, c, p| {
+                        s.compare(c, p, ev, av)
+                    });
                 }
             }
         } else {
             for (k, ev) in em {
                 if let Some(av) = am.get(k) {
-                    self.child(cursor, path, Segment::Field(k), |s, c, p| s.compare(c, p, ev, av));
+                    self.child(cursor, path, Segment::Field(k), |s, c, p| {
+                        s.compare(c, p, ev, av)
+                    });
                 }
             }
         }
@@ -200,11 +217,17 @@ impl<'r> JsonComparison<'r> {
                 match rule {
                     MatchingRule::ArrayContains(variants) => {
                         for v in variants {
-                            let Some(example) = el.get(v.index) else { continue };
+                            let Some(example) = el.get(v.index) else {
+                                continue;
+                            };
                             let found = al.iter().any(|item| {
-                                JsonComparison::new(Some(&v.rules), self.allow_unexpected_keys, self.kind)
-                                    .run(example, item)
-                                    .is_empty()
+                                JsonComparison::new(
+                                    Some(&v.rules),
+                                    self.allow_unexpected_keys,
+                                    self.kind,
+                                )
+                                .run(example, item)
+                                .is_empty()
                             });
                             if !found {
                                 let d = format!(
@@ -237,7 +260,9 @@ impl<'r> JsonComparison<'r> {
             let Some(first) = el.first() else { return };
             for (i, av) in al.iter().enumerate() {
                 let ev = el.get(i).unwrap_or(first);
-                self.child(cursor, path, Segment::Index(i), |s, c, p| s.compare(c, p, ev, av));
+                self.child(cursor, path, Segment::Index(i), |s, c, p| {
+                    s.compare(c, p, ev, av)
+                });
             }
         } else {
             if el.len() != al.len() {
@@ -249,7 +274,9 @@ impl<'r> JsonComparison<'r> {
                 self.push(path, e, a, d);
             }
             for (i, (ev, av)) in el.iter().zip(al).enumerate() {
-                self.child(cursor, path, Segment::Index(i), |s, c, p| s.compare(c, p, ev, av));
+                self.child(cursor, path, Segment::Index(i), |s, c, p| {
+                    s.compare(c, p, ev, av)
+                });
             }
         }
     }

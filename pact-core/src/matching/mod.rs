@@ -55,7 +55,10 @@ pub fn match_request(expected: &Request, actual: &Request, spec: SpecVersion) ->
             "",
             expected.method.as_str(),
             actual.method.as_str(),
-            format!("Expected {} but received {}", expected.method, actual.method),
+            format!(
+                "Expected {} but received {}",
+                expected.method, actual.method
+            ),
         ));
     }
     out.extend(match_path(&expected.path, &actual.path, rules));
@@ -66,7 +69,11 @@ pub fn match_request(expected: &Request, actual: &Request, spec: SpecVersion) ->
         rules,
         spec,
     ));
-    out.extend(match_headers(expected.headers.as_ref(), actual.headers.as_ref(), rules));
+    out.extend(match_headers(
+        expected.headers.as_ref(),
+        actual.headers.as_ref(),
+        rules,
+    ));
     let ctx = BodyContext {
         rules: rules.category(Category::Body),
         allow_unexpected: false,
@@ -90,7 +97,13 @@ pub fn match_response(expected: &Response, actual: &Response, _spec: SpecVersion
         Some(list) => {
             let (e, a) = (Value::from(expected.status), Value::from(actual.status));
             for d in check_list(list, |r| check_rule(r, &e, &a, false)) {
-                out.push(Mismatch::new(MismatchKind::Status, "", e.to_string(), a.to_string(), d));
+                out.push(Mismatch::new(
+                    MismatchKind::Status,
+                    "",
+                    e.to_string(),
+                    a.to_string(),
+                    d,
+                ));
             }
         }
         None if expected.status != actual.status => out.push(Mismatch::new(
@@ -98,11 +111,18 @@ pub fn match_response(expected: &Response, actual: &Response, _spec: SpecVersion
             "",
             expected.status.to_string(),
             actual.status.to_string(),
-            format!("Expected status {} but was {}", expected.status, actual.status),
+            format!(
+                "Expected status {} but was {}",
+                expected.status, actual.status
+            ),
         )),
         None => {}
     }
-    out.extend(match_headers(expected.headers.as_ref(), actual.headers.as_ref(), rules));
+    out.extend(match_headers(
+        expected.headers.as_ref(),
+        actual.headers.as_ref(),
+        rules,
+    ));
     let ctx = BodyContext {
         rules: rules.category(Category::Body),
         allow_unexpected: true,
@@ -119,7 +139,11 @@ pub fn match_response(expected: &Response, actual: &Response, _spec: SpecVersion
 }
 
 /// Matches an actual message (contents and metadata) against the expected one.
-pub fn match_message(expected: &MessageContents, actual: &MessageContents, _spec: SpecVersion) -> Vec<Mismatch> {
+pub fn match_message(
+    expected: &MessageContents,
+    actual: &MessageContents,
+    _spec: SpecVersion,
+) -> Vec<Mismatch> {
     let rules = &expected.matching_rules;
     let mut out = Vec::new();
     let meta_rules = rules.category(Category::Metadata);
@@ -140,13 +164,25 @@ pub fn match_message(expected: &MessageContents, actual: &MessageContents, _spec
         };
         match meta_rules.and_then(|c| c.for_name(key, false)) {
             Some(list) => {
-                for d in check_list(list, |r| check_rule(r, ev, av, false).or_else(|_| check_rule(r, &as_text(ev), &as_text(av), true))) {
-                    out.push(Mismatch::new(MismatchKind::Metadata, key.as_str(), ev.to_string(), av.to_string(), d));
+                for d in check_list(list, |r| {
+                    check_rule(r, ev, av, false)
+                        .or_else(|_| check_rule(r, &as_text(ev), &as_text(av), true))
+                }) {
+                    out.push(Mismatch::new(
+                        MismatchKind::Metadata,
+                        key.as_str(),
+                        ev.to_string(),
+                        av.to_string(),
+                        d,
+                    ));
                 }
             }
             None => {
-                let equal = if key.eq_ignore_ascii_case("contentType") || key.eq_ignore_ascii_case("content-type") {
-                    let ct = |v: &Value| v.as_str().and_then(ContentType::parse).map(|c| c.essence());
+                let equal = if key.eq_ignore_ascii_case("contentType")
+                    || key.eq_ignore_ascii_case("content-type")
+                {
+                    let ct =
+                        |v: &Value| v.as_str().and_then(ContentType::parse).map(|c| c.essence());
                     ct(ev).is_some() && ct(ev) == ct(av)
                 } else {
                     ev == av || as_text(ev) == as_text(av)
@@ -157,7 +193,9 @@ pub fn match_message(expected: &MessageContents, actual: &MessageContents, _spec
                         key.as_str(),
                         ev.to_string(),
                         av.to_string(),
-                        format!("Expected message metadata '{key}' to have value {ev} but was {av}"),
+                        format!(
+                            "Expected message metadata '{key}' to have value {ev} but was {av}"
+                        ),
                     ));
                 }
             }
@@ -171,11 +209,19 @@ pub fn match_message(expected: &MessageContents, actual: &MessageContents, _spec
     let actual_ct = actual
         .metadata
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("contentType") || k.eq_ignore_ascii_case("content-type"))
+        .find(|(k, _)| {
+            k.eq_ignore_ascii_case("contentType") || k.eq_ignore_ascii_case("content-type")
+        })
         .and_then(|(_, v)| v.as_str())
         .and_then(ContentType::parse)
         .or_else(|| actual.contents.declared_content_type().cloned());
-    out.extend(compare_bodies(&ctx, &expected.contents, expected.content_type(), &actual.contents, actual_ct));
+    out.extend(compare_bodies(
+        &ctx,
+        &expected.contents,
+        expected.content_type(),
+        &actual.contents,
+        actual_ct,
+    ));
     out
 }
 
@@ -216,7 +262,12 @@ fn check_strings(list: &RuleList, expected: &[String], actual: &[String]) -> Vec
     out
 }
 
-fn match_query(expected: &MultiMap, actual: &MultiMap, rules: &MatchingRules, spec: SpecVersion) -> Vec<Mismatch> {
+fn match_query(
+    expected: &MultiMap,
+    actual: &MultiMap,
+    rules: &MatchingRules,
+    spec: SpecVersion,
+) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let query_rules = rules.category(Category::Query);
     for (name, evs) in expected.iter() {
@@ -233,7 +284,13 @@ fn match_query(expected: &MultiMap, actual: &MultiMap, rules: &MatchingRules, sp
         match query_rules.and_then(|c| c.for_name(name, false)) {
             Some(list) => {
                 for d in check_strings(list, evs, avs) {
-                    out.push(Mismatch::new(MismatchKind::Query, name, evs.join(", "), avs.join(", "), d));
+                    out.push(Mismatch::new(
+                        MismatchKind::Query,
+                        name,
+                        evs.join(", "),
+                        avs.join(", "),
+                        d,
+                    ));
                 }
             }
             None => {
@@ -309,7 +366,10 @@ fn header_values(name: &str, values: &[String]) -> Vec<String> {
 
 /// `type/sub;\s*param=value`: the rendering the reference uses in content-type mismatches.
 fn render_parameterised(v: &str) -> String {
-    v.split(';').map(str::trim).collect::<Vec<_>>().join(";\\s*")
+    v.split(';')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(";\\s*")
 }
 
 /// One parameterised value: the same media type (header values are case-sensitive), and every
@@ -322,7 +382,10 @@ fn parameterised_equal(expected: &str, actual: &str) -> bool {
         let params = parts
             .filter_map(|p| {
                 let (k, v) = p.split_once('=')?;
-                Some((k.trim().to_ascii_lowercase(), v.trim().trim_matches('"').to_string()))
+                Some((
+                    k.trim().to_ascii_lowercase(),
+                    v.trim().trim_matches('"').to_string(),
+                ))
             })
             .collect();
         (main, params)
@@ -331,12 +394,21 @@ fn parameterised_equal(expected: &str, actual: &str) -> bool {
     em == am
         && ep.iter().all(|(k, v)| {
             ap.iter().any(|(ak, av)| {
-                ak == k && if k == "charset" { av.eq_ignore_ascii_case(v) } else { av == v }
+                ak == k
+                    && if k == "charset" {
+                        av.eq_ignore_ascii_case(v)
+                    } else {
+                        av == v
+                    }
             })
         })
 }
 
-fn match_headers(expected: Option<&MultiMap>, actual: Option<&MultiMap>, rules: &MatchingRules) -> Vec<Mismatch> {
+fn match_headers(
+    expected: Option<&MultiMap>,
+    actual: Option<&MultiMap>,
+    rules: &MatchingRules,
+) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let Some(expected) = expected else { return out };
     let header_rules = rules.category(Category::Header);
@@ -354,7 +426,13 @@ fn match_headers(expected: Option<&MultiMap>, actual: Option<&MultiMap>, rules: 
         let (ev, av) = (header_values(name, evs), header_values(name, avs));
         if let Some(list) = header_rules.and_then(|c| c.for_name(name, true)) {
             for d in check_strings(list, &ev, &av) {
-                out.push(Mismatch::new(MismatchKind::Header, name, evs.join(", "), avs.join(", "), d));
+                out.push(Mismatch::new(
+                    MismatchKind::Header,
+                    name,
+                    evs.join(", "),
+                    avs.join(", "),
+                    d,
+                ));
             }
             continue;
         }

@@ -66,12 +66,20 @@ pub(crate) fn check_rule(
             if equal {
                 Ok(())
             } else {
-                Err(format!("Expected {} to be equal to {}", describe(actual), describe(expected)))
+                Err(format!(
+                    "Expected {} to be equal to {}",
+                    describe(actual),
+                    describe(expected)
+                ))
             }
         }
         MatchingRule::Regex(p) => match text(actual) {
             Some(s) if p.is_match(&s) => Ok(()),
-            _ => Err(format!("Expected {} to match '{}'", quoted(actual), p.as_str())),
+            _ => Err(format!(
+                "Expected {} to match '{}'",
+                quoted(actual),
+                p.as_str()
+            )),
         },
         MatchingRule::Type => {
             if same_type(expected, actual) || (from_string && actual.is_string()) {
@@ -161,15 +169,17 @@ pub(crate) fn check_rule(
         }
         MatchingRule::Semver => match actual {
             Value::String(s) if is_semver(s) => Ok(()),
-            other => Err(format!(
-                "{} is not a valid semantic version",
-                quoted(other)
-            )),
+            other => Err(format!("{} is not a valid semantic version", quoted(other))),
         },
-        MatchingRule::StatusCode(class) => match actual.as_u64().and_then(|n| u16::try_from(n).ok()) {
-            Some(status) if class.contains(status) => Ok(()),
-            _ => Err(format!("Expected status code {} to be {class}", text(actual).unwrap_or_default())),
-        },
+        MatchingRule::StatusCode(class) => {
+            match actual.as_u64().and_then(|n| u16::try_from(n).ok()) {
+                Some(status) if class.contains(status) => Ok(()),
+                _ => Err(format!(
+                    "Expected status code {} to be {class}",
+                    text(actual).unwrap_or_default()
+                )),
+            }
+        }
         // Structural rules act where the structure is walked; on a single value they pass.
         MatchingRule::Values
         | MatchingRule::ArrayContains(_)
@@ -179,7 +189,9 @@ pub(crate) fn check_rule(
 }
 
 fn check_size(actual: &Value, min: Option<usize>, max: Option<usize>) -> Result<(), String> {
-    let Value::Array(items) = actual else { return Ok(()) };
+    let Value::Array(items) = actual else {
+        return Ok(());
+    };
     let n = items.len();
     if let Some(min) = min.filter(|m| n < *m) {
         return Err(format!(
@@ -220,20 +232,24 @@ pub(crate) fn is_semver(s: &str) -> bool {
     let numeric = |p: &str| {
         !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0'))
     };
-    let ident = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let ident =
+        |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     let parts: Vec<&str> = core.split('.').collect();
     parts.len() == 3
         && parts.iter().all(|p| numeric(p))
         && pre.is_none_or(|p| {
-            p.split('.').all(|i| {
-                ident(i) && (!i.bytes().all(|b| b.is_ascii_digit()) || numeric(i))
-            })
+            p.split('.')
+                .all(|i| ident(i) && (!i.bytes().all(|b| b.is_ascii_digit()) || numeric(i)))
         })
         && build.is_none_or(|b| b.split('.').all(ident))
 }
 
 /// Checks raw bytes (a binary body) against one rule.
-pub(crate) fn check_bytes(rule: &MatchingRule, actual: &[u8], expected_ct: &str) -> Result<(), String> {
+pub(crate) fn check_bytes(
+    rule: &MatchingRule,
+    actual: &[u8],
+    expected_ct: &str,
+) -> Result<(), String> {
     match rule {
         MatchingRule::ContentType(ct) => {
             let detected = crate::content_type::detect(actual);
@@ -252,9 +268,17 @@ pub(crate) fn check_bytes(rule: &MatchingRule, actual: &[u8], expected_ct: &str)
                 Ok(())
             }
         }
-        MatchingRule::Type | MatchingRule::MinType(_) | MatchingRule::MaxType(_) | MatchingRule::MinMaxType(..) => Ok(()),
+        MatchingRule::Type
+        | MatchingRule::MinType(_)
+        | MatchingRule::MaxType(_)
+        | MatchingRule::MinMaxType(..) => Ok(()),
         other => match std::str::from_utf8(actual) {
-            Ok(s) => check_rule(other, &Value::String(String::new()), &Value::String(s.to_string()), true),
+            Ok(s) => check_rule(
+                other,
+                &Value::String(String::new()),
+                &Value::String(s.to_string()),
+                true,
+            ),
             Err(_) => Err(format!(
                 "Expected binary contents [{expected_ct}, {} bytes] to match {}",
                 actual.len(),
@@ -290,7 +314,13 @@ mod tests {
 
     #[test]
     fn semver() {
-        for ok in ["1.0.0", "0.0.1", "1.2.3-alpha.1", "1.2.3+build.5", "10.20.30-rc.1+x"] {
+        for ok in [
+            "1.0.0",
+            "0.0.1",
+            "1.2.3-alpha.1",
+            "1.2.3+build.5",
+            "10.20.30-rc.1+x",
+        ] {
             assert!(is_semver(ok), "{ok}");
         }
         for bad in ["1.0", "1.0abc", "01.0.0", "1.0.0-", "1.0.0-01", "", "a.b.c"] {
@@ -301,13 +331,29 @@ mod tests {
     #[test]
     fn descriptions_use_the_reference_wording() {
         let e = |r: MatchingRule, a: Value| check_rule(&r, &json!("a"), &a, false).unwrap_err();
-        assert_eq!(e(MatchingRule::Number, json!(true)), "Expected true (Boolean) to be a number");
-        assert_eq!(e(MatchingRule::Integer, json!(100.1)), "Expected 100.1 (Decimal) to be an integer");
-        assert_eq!(e(MatchingRule::Decimal, json!(100)), "Expected 100 (Integer) to be a decimal number");
-        assert_eq!(e(MatchingRule::Null, json!("")), "Expected '' (String) to be a null value");
-        assert_eq!(e(MatchingRule::Type, json!(100)), "Expected 100 (Integer) to be the same type as 'a' (String)");
         assert_eq!(
-            e(MatchingRule::MaxType(4), json!([1, 2, 3, 4, 5])),
+            e(MatchingRule::Number, json!(true)),
+            "Expected true (Boolean) to be a number"
+        );
+        assert_eq!(
+            e(MatchingRule::Integer, json!(100.1)),
+            "Expected 100.1 (Decimal) to be an integer"
+        );
+        assert_eq!(
+            e(MatchingRule::Decimal, json!(100)),
+            "Expected 100 (Integer) to be a decimal number"
+        );
+        assert_eq!(
+            e(MatchingRule::Null, json!("")),
+            "Expected '' (String) to be a null value"
+        );
+        assert_eq!(
+            e(MatchingRule::Type, json!(100)),
+            "Expected 100 (Integer) to be the same type as 'a' (String)"
+        );
+        assert_eq!(
+            check_rule(&MatchingRule::MaxType(4), &json!([1]), &json!([1, 2, 3, 4, 5]), false)
+                .unwrap_err(),
             "Expected [1, 2, 3, 4, 5] (size 5) to have maximum size of 4"
         );
     }

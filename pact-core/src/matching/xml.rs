@@ -26,10 +26,13 @@ pub(crate) fn compare_xml(
     rules: Option<&RuleCategory>,
     allow_unexpected: bool,
 ) -> Vec<Mismatch> {
-    let body_mismatch = |d: String| vec![Mismatch::new(MismatchKind::Body, "$", expected, actual, d)];
+    let body_mismatch =
+        |d: String| vec![Mismatch::new(MismatchKind::Body, "$", expected, actual, d)];
     let e = match parse(expected) {
         Ok(d) => d,
-        Err(err) => return body_mismatch(format!("Failed to parse the expected body as XML: {err}")),
+        Err(err) => {
+            return body_mismatch(format!("Failed to parse the expected body as XML: {err}"))
+        }
     };
     let a = match parse(actual) {
         Ok(d) => d,
@@ -44,7 +47,12 @@ pub(crate) fn compare_xml(
     let mut path = String::from("$");
     let root = c.index.root();
     if er.tag_name() != ar.tag_name() {
-        c.push(&path, er, ar, format!("Expected element {} but received {}", name(er), name(ar)));
+        c.push(
+            &path,
+            er,
+            ar,
+            format!("Expected element {} but received {}", name(er), name(ar)),
+        );
         return c.mismatches;
     }
     let name = er.tag_name().name();
@@ -95,7 +103,10 @@ impl<'r> XmlComparison<'r> {
 
     /// Compares one string (attribute value or text) under the rules at `cursor`.
     fn compare_text(&mut self, cursor: &Cursor<'r>, path: &str, e: &str, a: &str, what: &str) {
-        match cursor.rules().filter(|r| !r.rules.is_empty() && !r.is_equality_only()) {
+        match cursor
+            .rules()
+            .filter(|r| !r.rules.is_empty() && !r.is_equality_only())
+        {
             Some(list) => {
                 let (ev, av) = (Value::String(e.to_string()), Value::String(a.to_string()));
                 for d in check_list(list, |r| check_rule(r, &ev, &av, true)) {
@@ -114,7 +125,13 @@ impl<'r> XmlComparison<'r> {
         }
     }
 
-    fn compare(&mut self, cursor: &Cursor<'r>, path: &mut String, e: Node<'_, '_>, a: Node<'_, '_>) {
+    fn compare(
+        &mut self,
+        cursor: &Cursor<'r>,
+        path: &mut String,
+        e: Node<'_, '_>,
+        a: Node<'_, '_>,
+    ) {
         if e.tag_name().namespace() != a.tag_name().namespace() {
             let d = format!(
                 "Expected element {} in namespace '{}' but received namespace '{}'",
@@ -136,7 +153,13 @@ impl<'r> XmlComparison<'r> {
         path.truncate(len);
     }
 
-    fn compare_attributes(&mut self, cursor: &Cursor<'r>, path: &mut String, e: Node<'_, '_>, a: Node<'_, '_>) {
+    fn compare_attributes(
+        &mut self,
+        cursor: &Cursor<'r>,
+        path: &mut String,
+        e: Node<'_, '_>,
+        a: Node<'_, '_>,
+    ) {
         for ea in e.attributes() {
             let key = format!("@{}", ea.name());
             let len = path.len();
@@ -173,7 +196,13 @@ impl<'r> XmlComparison<'r> {
         }
     }
 
-    fn compare_children(&mut self, cursor: &Cursor<'r>, path: &mut String, e: Node<'_, '_>, a: Node<'_, '_>) {
+    fn compare_children(
+        &mut self,
+        cursor: &Cursor<'r>,
+        path: &mut String,
+        e: Node<'_, '_>,
+        a: Node<'_, '_>,
+    ) {
         let ec: Vec<Node> = e.children().filter(Node::is_element).collect();
         let ac: Vec<Node> = a.children().filter(Node::is_element).collect();
         let type_rule = cursor
@@ -208,7 +237,11 @@ impl<'r> XmlComparison<'r> {
                     }
                 };
                 if ech.tag_name() != ach.tag_name() {
-                    let d = format!("Expected child <{}/> but received <{}/>", ech.tag_name().name(), n);
+                    let d = format!(
+                        "Expected child <{}/> but received <{}/>",
+                        ech.tag_name().name(),
+                        n
+                    );
                     self.push(path, ech, *ach, d);
                     continue;
                 }
@@ -224,11 +257,21 @@ impl<'r> XmlComparison<'r> {
             }
         }
         for n in &names {
-            let es: Vec<Node> = ec.iter().copied().filter(|c| c.tag_name().name() == *n).collect();
-            let as_: Vec<Node> = ac.iter().copied().filter(|c| c.tag_name().name() == *n).collect();
+            let es: Vec<Node> = ec
+                .iter()
+                .copied()
+                .filter(|c| c.tag_name().name() == *n)
+                .collect();
+            let as_: Vec<Node> = ac
+                .iter()
+                .copied()
+                .filter(|c| c.tag_name().name() == *n)
+                .collect();
             for (i, ech) in es.iter().enumerate() {
                 match as_.get(i) {
-                    Some(ach) => self.with_child(cursor, path, n, i, |s, c, p| s.compare(c, p, *ech, *ach)),
+                    Some(ach) => {
+                        self.with_child(cursor, path, n, i, |s, c, p| s.compare(c, p, *ech, *ach))
+                    }
                     None => {
                         let d = format!("Expected child <{n}/> but was missing");
                         self.push_values(path, n, "", d);
@@ -252,10 +295,18 @@ impl<'r> XmlComparison<'r> {
                     self.push_values(path, "", n, d);
                 }
             }
-            let order = |list: &[Node]| -> Vec<String> { list.iter().map(|c| c.tag_name().name().to_string()).collect() };
+            let order = |list: &[Node]| -> Vec<String> {
+                list.iter()
+                    .map(|c| c.tag_name().name().to_string())
+                    .collect()
+            };
             let (eo, ao) = (order(&ec), order(&ac));
             if eo.len() == ao.len() && eo != ao {
-                let d = format!("Expected child elements in the order [{}] but received [{}]", eo.join(", "), ao.join(", "));
+                let d = format!(
+                    "Expected child elements in the order [{}] but received [{}]",
+                    eo.join(", "),
+                    ao.join(", ")
+                );
                 self.push_values(path, &eo.join(", "), &ao.join(", "), d);
             }
         }

@@ -212,7 +212,9 @@ impl Reader {
                         .enumerate()
                         .map(|(i, r)| self.message(r, &format!("{field}.response[{i}]")))
                         .collect::<Result<_, _>>()?,
-                    Some(r @ Value::Object(_)) => vec![self.message(r, &format!("{field}.response"))?],
+                    Some(r @ Value::Object(_)) => {
+                        vec![self.message(r, &format!("{field}.response"))?]
+                    }
                     None => Vec::new(),
                     Some(_) => return Err(self.err(&format!("{field}.response"), "must be a list")),
                 };
@@ -240,7 +242,9 @@ impl Reader {
                 let params = match o.get("params") {
                     Some(Value::Object(p)) => p.clone(),
                     None | Some(Value::Null) => Map::new(),
-                    Some(_) => return Err(self.err(&format!("{field}.params"), "must be an object")),
+                    Some(_) => {
+                        return Err(self.err(&format!("{field}.params"), "must be an object"))
+                    }
                 };
                 Ok(ProviderState {
                     name: name.to_string(),
@@ -276,7 +280,9 @@ impl Reader {
                 }
                 Some(m)
             }
-            Some(_) => return Err(self.err(&format!("{field}.query"), "must be a string or an object")),
+            Some(_) => {
+                return Err(self.err(&format!("{field}.query"), "must be a string or an object"))
+            }
         };
         let headers = self.headers(obj.get("headers"), &format!("{field}.headers"))?;
         let body = self.body(obj.get("body"), headers.as_ref(), &format!("{field}.body"))?;
@@ -333,10 +339,16 @@ impl Reader {
         };
         let ct_header: Option<MultiMap> = metadata
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("contentType") || k.eq_ignore_ascii_case("content-type"))
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case("contentType") || k.eq_ignore_ascii_case("content-type")
+            })
             .and_then(|(_, v)| v.as_str())
             .map(|ct| std::iter::once(("Content-Type", ct)).collect());
-        let contents = self.body(obj.get("contents"), ct_header.as_ref(), &format!("{field}.contents"))?;
+        let contents = self.body(
+            obj.get("contents"),
+            ct_header.as_ref(),
+            &format!("{field}.contents"),
+        )?;
         let (matching_rules, generators) = self.annotations(obj, field)?;
         Ok(MessageContents {
             contents,
@@ -357,8 +369,9 @@ impl Reader {
             None => MatchingRules::default(),
         };
         let generators = match obj.get("generators") {
-            Some(v) => Generators::from_json(v)
-                .map_err(|e| self.err(&format!("{field}.generators"), e))?,
+            Some(v) => {
+                Generators::from_json(v).map_err(|e| self.err(&format!("{field}.generators"), e))?
+            }
             None => Generators::default(),
         };
         Ok((rules, generators))
@@ -407,7 +420,12 @@ impl Reader {
         // shape rather than by version alone.
         if self.spec >= SpecVersion::V4 {
             if let Value::Object(o) = v {
-                if o.contains_key("content") && o.keys().all(|k| ["content", "contentType", "encoded", "contentTypeHint"].contains(&k.as_str())) {
+                if o.contains_key("content")
+                    && o.keys().all(|k| {
+                        ["content", "contentType", "encoded", "contentTypeHint"]
+                            .contains(&k.as_str())
+                    })
+                {
                     let ct = o
                         .get("contentType")
                         .and_then(Value::as_str)
@@ -426,11 +444,16 @@ impl Reader {
                     };
                     return match (o.get("content"), encoded) {
                         (None | Some(Value::Null), _) => Ok(Body::Null),
-                        (Some(Value::String(s)), Some(enc)) if enc.eq_ignore_ascii_case("base64") => {
+                        (Some(Value::String(s)), Some(enc))
+                            if enc.eq_ignore_ascii_case("base64") =>
+                        {
                             let bytes = base64::engine::general_purpose::STANDARD
                                 .decode(s.trim())
                                 .map_err(|e| {
-                                    self.err(&format!("{field}.content"), format!("invalid base64: {e}"))
+                                    self.err(
+                                        &format!("{field}.content"),
+                                        format!("invalid base64: {e}"),
+                                    )
                                 })?;
                             Ok(Body::bytes(bytes, ct))
                         }
@@ -468,7 +491,10 @@ impl Reader {
             }
             other => Body::Present {
                 bytes: other.to_string().into_bytes(),
-                content_type: Some(ct.filter(ContentType::is_json).unwrap_or_else(ContentType::json)),
+                content_type: Some(
+                    ct.filter(ContentType::is_json)
+                        .unwrap_or_else(ContentType::json),
+                ),
             },
         }
     }

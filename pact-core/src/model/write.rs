@@ -97,7 +97,10 @@ impl Interaction {
                 }
             }
             Interaction::SyncMessage(m) => {
-                o.insert("request".into(), Value::Object(message_json(&m.request, spec)));
+                o.insert(
+                    "request".into(),
+                    Value::Object(message_json(&m.request, spec)),
+                );
                 o.insert(
                     "response".into(),
                     Value::Array(
@@ -128,14 +131,28 @@ fn request_json(r: &Request, spec: SpecVersion) -> Value {
             o.insert("query".into(), json!(query_string(q)));
         }
     }
-    write_common(&mut o, r.headers.as_ref(), &r.body, &r.matching_rules, &r.generators, spec);
+    write_common(
+        &mut o,
+        r.headers.as_ref(),
+        &r.body,
+        &r.matching_rules,
+        &r.generators,
+        spec,
+    );
     Value::Object(o)
 }
 
 fn response_json(r: &Response, spec: SpecVersion) -> Value {
     let mut o = Map::new();
     o.insert("status".into(), json!(r.status));
-    write_common(&mut o, r.headers.as_ref(), &r.body, &r.matching_rules, &r.generators, spec);
+    write_common(
+        &mut o,
+        r.headers.as_ref(),
+        &r.body,
+        &r.matching_rules,
+        &r.generators,
+        spec,
+    );
     Value::Object(o)
 }
 
@@ -145,7 +162,11 @@ fn message_json(m: &MessageContents, spec: SpecVersion) -> Map<String, Value> {
     if let Some(b) = body_json(&m.contents, ct.as_ref(), spec) {
         o.insert("contents".into(), b);
     }
-    let meta_key = if spec >= SpecVersion::V4 { "metadata" } else { "metaData" };
+    let meta_key = if spec >= SpecVersion::V4 {
+        "metadata"
+    } else {
+        "metaData"
+    };
     o.insert(meta_key.into(), Value::Object(m.metadata.clone()));
     write_annotations(&mut o, &m.matching_rules, &m.generators, spec);
     o
@@ -258,9 +279,18 @@ fn encode_query(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' | b':' | b'@' | b',' | b'*' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'~'
+            | b'/'
+            | b':'
+            | b'@'
+            | b','
+            | b'*' => out.push(b as char),
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

@@ -62,11 +62,14 @@ impl<'a> RuleIndex<'a> {
 
     /// The cursor at the document root (`$`).
     pub fn root(&self) -> Cursor<'a> {
-        self.step(&Cursor {
-            active: vec![(0, 1)],
-            inherited: None,
-            best: None,
-        }, Segment::Root)
+        self.step(
+            &Cursor {
+                active: vec![(0, 1)],
+                inherited: None,
+                best: None,
+            },
+            Segment::Root,
+        )
     }
 
     /// The cursor one step further down.
@@ -158,7 +161,8 @@ mod tests {
     fn category(entries: &[(&str, MatchingRule)]) -> RuleCategory {
         let mut c = RuleCategory::default();
         for (k, r) in entries {
-            c.insert(Category::Body, k, RuleList::single(r.clone())).unwrap();
+            c.insert(Category::Body, k, RuleList::single(r.clone()))
+                .unwrap();
         }
         c
     }
@@ -176,9 +180,24 @@ mod tests {
         let paths: Vec<Vec<Segment>> = vec![
             vec![Segment::Root],
             vec![Segment::Root, Segment::Field("one")],
-            vec![Segment::Root, Segment::Field("one"), Segment::Field("a"), Segment::Field("status")],
-            vec![Segment::Root, Segment::Field("one"), Segment::Field("a"), Segment::Field("ids")],
-            vec![Segment::Root, Segment::Field("two"), Segment::Index(0), Segment::Field("ids")],
+            vec![
+                Segment::Root,
+                Segment::Field("one"),
+                Segment::Field("a"),
+                Segment::Field("status"),
+            ],
+            vec![
+                Segment::Root,
+                Segment::Field("one"),
+                Segment::Field("a"),
+                Segment::Field("ids"),
+            ],
+            vec![
+                Segment::Root,
+                Segment::Field("two"),
+                Segment::Index(0),
+                Segment::Field("ids"),
+            ],
             vec![Segment::Root, Segment::Field("three")],
             vec![Segment::Root, Segment::Index(3), Segment::Field("x")],
         ];

@@ -658,7 +658,8 @@ impl MatchingRules {
             } else {
                 let cat = Category::from_name(k)
                     .ok_or_else(|| format!("unknown matching rule category '{k}'"))?;
-                let parsed = RuleCategory::from_json(cat, rules).map_err(|e| format!("{k}: {e}"))?;
+                let parsed =
+                    RuleCategory::from_json(cat, rules).map_err(|e| format!("{k}: {e}"))?;
                 let target = out.categories.entry(cat).or_default();
                 for (key, _, list) in parsed.entries {
                     target.insert(cat, &key, list)?;
@@ -741,7 +742,9 @@ impl MatchingRules {
         let mut m = Map::new();
         for (c, rules) in &self.categories {
             for (k, _, list) in rules.iter() {
-                let Some(rule) = list.rules.first() else { continue };
+                let Some(rule) = list.rules.first() else {
+                    continue;
+                };
                 let path = match c {
                     Category::Body => format!("$.body{}", k.trim_start_matches('$')),
                     Category::Header => format!("$.headers.{k}"),

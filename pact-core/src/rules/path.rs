@@ -103,9 +103,8 @@ impl PathExpr {
                             continue;
                         }
                         _ => {
-                            let close = close.ok_or_else(|| {
-                                err(format!("unterminated '[' at position {i}"))
-                            })?;
+                            let close = close
+                                .ok_or_else(|| err(format!("unterminated '[' at position {i}")))?;
                             chars[i + 1..close].iter().collect()
                         }
                     };
@@ -122,11 +121,7 @@ impl PathExpr {
                     }
                     i = close + 1;
                 }
-                c => {
-                    return Err(err(format!(
-                        "unexpected character '{c}' at position {i}"
-                    )))
-                }
+                c => return Err(err(format!("unexpected character '{c}' at position {i}"))),
             }
         }
         Ok(PathExpr {
@@ -258,13 +253,28 @@ mod tests {
         use PathToken::*;
         assert_eq!(t("$"), vec![Root]);
         assert_eq!(t("$.a.b"), vec![Root, Field("a".into()), Field("b".into())]);
-        assert_eq!(t("$['2'].str"), vec![Root, Field("2".into()), Field("str".into())]);
-        assert_eq!(t("$.animals[*].*"), vec![Root, Field("animals".into()), StarIndex, Star]);
+        assert_eq!(
+            t("$['2'].str"),
+            vec![Root, Field("2".into()), Field("str".into())]
+        );
+        assert_eq!(
+            t("$.animals[*].*"),
+            vec![Root, Field("animals".into()), StarIndex, Star]
+        );
         assert_eq!(t("$[*]"), vec![Root, StarIndex]);
-        assert_eq!(t("$.animals.0"), vec![Root, Field("animals".into()), Field("0".into())]);
+        assert_eq!(
+            t("$.animals.0"),
+            vec![Root, Field("animals".into()), Field("0".into())]
+        );
         assert_eq!(t("$[0].dob"), vec![Root, Index(0), Field("dob".into())]);
-        assert_eq!(t("$.a['@name']"), vec![Root, Field("a".into()), Field("@name".into())]);
-        assert_eq!(t("$.a.#text"), vec![Root, Field("a".into()), Field("#text".into())]);
+        assert_eq!(
+            t("$.a['@name']"),
+            vec![Root, Field("a".into()), Field("@name".into())]
+        );
+        assert_eq!(
+            t("$.a.#text"),
+            vec![Root, Field("a".into()), Field("#text".into())]
+        );
         assert_eq!(t("x-test"), vec![Root, Field("x-test".into())]);
     }
 
@@ -297,6 +307,9 @@ mod tests {
         let p = [Segment::Root, Segment::Field("100")];
         assert_eq!(render_path(&p), "$[100]");
         assert_eq!(render_path(&[]), "$");
-        assert_eq!(render_path(&[Segment::Root, Segment::Field("two"), Segment::Index(0)]), "$.two[0]");
+        assert_eq!(
+            render_path(&[Segment::Root, Segment::Field("two"), Segment::Index(0)]),
+            "$.two[0]"
+        );
     }
 }
