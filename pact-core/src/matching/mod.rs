@@ -23,7 +23,8 @@ mod xml;
 
 pub use mismatch::{Mismatch, MismatchKind};
 
-use crate::model::{ContentType, MessageContents, MultiMap, Request, Response, SpecVersion};
+use crate::model::split_media_type;
+use crate::model::{Body, ContentType, MessageContents, MultiMap, Request, Response, SpecVersion};
 use crate::rules::{Category, MatchingRules, RuleList};
 use body::{compare_bodies, BodyContext};
 use serde_json::Value;
@@ -69,22 +70,15 @@ pub fn match_request(expected: &Request, actual: &Request, spec: SpecVersion) ->
         rules,
         spec,
     ));
-    out.extend(match_headers(
-        expected.headers.as_ref(),
-        actual.headers.as_ref(),
+    out.extend(match_headers_and_body(
+        (
+            expected.headers.as_ref(),
+            &expected.body,
+            expected.content_type(),
+        ),
+        (actual.headers.as_ref(), &actual.body),
         rules,
-    ));
-    let ctx = BodyContext {
-        rules: rules.category(Category::Body),
-        allow_unexpected: false,
-        kind: MismatchKind::Body,
-    };
-    out.extend(compare_bodies(
-        &ctx,
-        &expected.body,
-        expected.content_type(),
-        &actual.body,
-        declared_type(actual.headers.as_ref(), &actual.body),
+        false,
     ));
     out
 }
@@ -118,23 +112,34 @@ pub fn match_response(expected: &Response, actual: &Response, _spec: SpecVersion
         )),
         None => {}
     }
-    out.extend(match_headers(
-        expected.headers.as_ref(),
-        actual.headers.as_ref(),
+    out.extend(match_headers_and_body(
+        (
+            expected.headers.as_ref(),
+            &expected.body,
+            expected.content_type(),
+        ),
+        (actual.headers.as_ref(), &actual.body),
         rules,
+        true,
     ));
+    out
+}
+
+/// What requests and responses share: headers, then the body (whose content type the actual
+/// message must declare, or it is taken to be the expected one).
+fn match_headers_and_body(
+    (eh, eb, ect): (Option<&MultiMap>, &Body, Option<ContentType>),
+    (ah, ab): (Option<&MultiMap>, &Body),
+    rules: &MatchingRules,
+    allow_unexpected: bool,
+) -> Vec<Mismatch> {
+    let mut out = match_headers(eh, ah, rules);
     let ctx = BodyContext {
         rules: rules.category(Category::Body),
-        allow_unexpected: true,
+        allow_unexpected,
         kind: MismatchKind::Body,
     };
-    out.extend(compare_bodies(
-        &ctx,
-        &expected.body,
-        expected.content_type(),
-        &actual.body,
-        declared_type(actual.headers.as_ref(), &actual.body),
-    ));
+    out.extend(compare_bodies(&ctx, eb, ect, ab, declared_type(ah, ab)));
     out
 }
 
@@ -226,7 +231,7 @@ pub fn match_message(
 }
 
 /// The content type an actual message declares (header or body), without guessing.
-fn declared_type(headers: Option<&MultiMap>, body: &crate::model::Body) -> Option<ContentType> {
+fn declared_type(headers: Option<&MultiMap>, body: &Body) -> Option<ContentType> {
     headers
         .and_then(|h| h.get_ignore_case("content-type"))
         .and_then(|v| v.first())
@@ -376,21 +381,7 @@ fn render_parameterised(v: &str) -> String {
 /// expected parameter present in the actual value (charset compared without case). Extra
 /// actual parameters, such as an Accept header's `q`, are fine.
 fn parameterised_equal(expected: &str, actual: &str) -> bool {
-    let split = |v: &str| -> (String, Vec<(String, String)>) {
-        let mut parts = v.split(';');
-        let main = parts.next().unwrap_or("").trim().to_string();
-        let params = parts
-            .filter_map(|p| {
-                let (k, v) = p.split_once('=')?;
-                Some((
-                    k.trim().to_ascii_lowercase(),
-                    v.trim().trim_matches('"').to_string(),
-                ))
-            })
-            .collect();
-        (main, params)
-    };
-    let ((em, ep), (am, ap)) = (split(expected), split(actual));
+    let ((em, ep), (am, ap)) = (split_media_type(expected), split_media_type(actual));
     em == am
         && ep.iter().all(|(k, v)| {
             ap.iter().any(|(ak, av)| {

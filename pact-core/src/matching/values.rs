@@ -352,8 +352,13 @@ mod tests {
             "Expected 100 (Integer) to be the same type as 'a' (String)"
         );
         assert_eq!(
-            check_rule(&MatchingRule::MaxType(4), &json!([1]), &json!([1, 2, 3, 4, 5]), false)
-                .unwrap_err(),
+            check_rule(
+                &MatchingRule::MaxType(4),
+                &json!([1]),
+                &json!([1, 2, 3, 4, 5]),
+                false
+            )
+            .unwrap_err(),
             "Expected [1, 2, 3, 4, 5] (size 5) to have maximum size of 4"
         );
     }

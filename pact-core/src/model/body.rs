@@ -23,22 +23,12 @@ pub struct ContentType {
 impl ContentType {
     /// Parses `type/subtype; name=value; ...`; None when there is no `/`.
     pub fn parse(s: &str) -> Option<ContentType> {
-        let mut parts = s.split(';');
-        let essence = parts.next()?.trim();
+        let (essence, parameters) = split_media_type(s);
         let (main, sub) = essence.split_once('/')?;
         let (main, sub) = (main.trim(), sub.trim());
         if main.is_empty() || sub.is_empty() {
             return None;
         }
-        let parameters = parts
-            .filter_map(|p| {
-                let (k, v) = p.split_once('=')?;
-                Some((
-                    k.trim().to_ascii_lowercase(),
-                    v.trim().trim_matches('"').to_string(),
-                ))
-            })
-            .collect();
         Some(ContentType {
             main: main.to_ascii_lowercase(),
             sub: sub.to_ascii_lowercase(),
@@ -115,6 +105,23 @@ impl fmt::Display for ContentType {
         }
         Ok(())
     }
+}
+
+/// Splits `type/sub; name=value; ...` into the media type as written and its parameters
+/// (names lower case, values unquoted). Header matching needs the media type's original case.
+pub fn split_media_type(s: &str) -> (&str, Vec<(String, String)>) {
+    let mut parts = s.split(';');
+    let essence = parts.next().unwrap_or("").trim();
+    let parameters = parts
+        .filter_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            Some((
+                k.trim().to_ascii_lowercase(),
+                v.trim().trim_matches('"').to_string(),
+            ))
+        })
+        .collect();
+    (essence, parameters)
 }
 
 /// A body, keeping the distinctions Pact makes between absent, null, empty and present.
