@@ -65,6 +65,7 @@ impl<'r> JsonComparison<'r> {
 
     fn compare(&mut self, cursor: &Cursor<'r>, path: &mut String, e: &Value, a: &Value) {
         let rules = cursor.rules().filter(|r| !r.rules.is_empty());
+        let cascaded = cursor.is_cascaded();
         match (e, a) {
             (Value::Object(em), Value::Object(am)) => {
                 self.compare_objects(cursor, path, rules, (e, em), (a, am))
@@ -74,7 +75,7 @@ impl<'r> JsonComparison<'r> {
             }
             _ => match rules {
                 Some(list) if !list.is_equality_only() => {
-                    self.apply(list, path, e, a);
+                    self.apply(list, cascaded, path, e, a);
                     let container = e.is_array() || e.is_object();
                     if container
                         && !list.has_type_rule()
@@ -104,8 +105,8 @@ impl<'r> JsonComparison<'r> {
         }
     }
 
-    fn apply(&mut self, list: &RuleList, path: &str, e: &Value, a: &Value) {
-        for d in check_list(list, |r| check_rule(r, e, a, false)) {
+    fn apply(&mut self, list: &RuleList, cascaded: bool, path: &str, e: &Value, a: &Value) {
+        for d in check_list(list, |r| check_rule(effective(r, cascaded), e, a, false)) {
             self.push(path, e, a, d);
         }
     }
@@ -120,10 +121,11 @@ impl<'r> JsonComparison<'r> {
     ) {
         let mut ignore_keys = false;
         let mut values_mode = false;
+        let cascaded = cursor.is_cascaded();
         if let Some(list) = rules.filter(|l| !l.is_equality_only()) {
-            self.apply(list, path, e, a);
+            self.apply(list, cascaded, path, e, a);
             for rule in &list.rules {
-                match rule {
+                match effective(rule, cascaded) {
                     MatchingRule::Values => {
                         ignore_keys = true;
                         values_mode = true;
@@ -211,10 +213,11 @@ impl<'r> JsonComparison<'r> {
         (e, el): (&Value, &[Value]),
         (a, al): (&Value, &[Value]),
     ) {
+        let cascaded = cursor.is_cascaded();
         if let Some(list) = rules.filter(|l| !l.is_equality_only()) {
-            self.apply(list, path, e, a);
+            self.apply(list, cascaded, path, e, a);
             for rule in &list.rules {
-                match rule {
+                match effective(rule, cascaded) {
                     MatchingRule::ArrayContains(variants) => {
                         for v in variants {
                             let Some(example) = el.get(v.index) else {
@@ -282,8 +285,74 @@ impl<'r> JsonComparison<'r> {
     }
 }
 
+/// A rule as it applies here: inherited rules keep only their type semantics.
+pub(crate) fn effective(rule: &MatchingRule, cascaded: bool) -> &MatchingRule {
+    if cascaded {
+        rule.cascaded()
+    } else {
+        rule
+    }
+}
+
 fn sorted_keys(m: &Map<String, Value>) -> String {
     let mut keys: Vec<&str> = m.keys().map(String::as_str).collect();
     keys.sort_unstable();
     keys.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Category;
+    use serde_json::json;
+
+    fn run(rules: &[(&str, MatchingRule)], e: Value, a: Value, lenient: bool) -> Vec<String> {
+        let mut c = RuleCategory::default();
+        for (k, r) in rules {
+            c.insert(Category::Body, k, RuleList::single(r.clone()))
+                .unwrap();
+        }
+        JsonComparison::new(Some(&c), lenient, MismatchKind::Body)
+            .run(&e, &a)
+            .into_iter()
+            .map(|m| format!("{} {}", m.path, m.description))
+            .collect()
+    }
+
+    #[test]
+    fn sizes_hold_only_where_they_are_written_while_types_cascade() {
+        let rules = [("$.animals", MatchingRule::MinType(2))];
+        let e = json!({"animals": [{"name": "a", "tags": ["x", "y"]}]});
+        let ok = json!({"animals": [{"name": "b", "tags": ["z"]}, {"name": "c", "tags": []}]});
+        assert!(run(&rules, e.clone(), ok, false).is_empty());
+        let short = json!({"animals": [{"name": "b", "tags": []}]});
+        assert_eq!(
+            run(&rules, e.clone(), short, false),
+            [r#"$.animals Expected [{"name":"b","tags":[]}] (size 1) to have minimum size of 2"#]
+        );
+        let wrong_type = json!({"animals": [{"name": 1, "tags": []}, {"name": "c", "tags": []}]});
+        assert_eq!(
+            run(&rules, e, wrong_type, false),
+            ["$.animals[0].name Expected 1 (Integer) to be the same type as 'a' (String)"]
+        );
+    }
+
+    #[test]
+    fn requests_reject_unexpected_keys_and_responses_accept_them() {
+        let e = json!({"one": "a"});
+        let a = json!({"one": "a", "two": "b"});
+        assert_eq!(
+            run(&[], e.clone(), a.clone(), false),
+            ["$ Expected a Map with keys [one] but received one with keys [one, two]"]
+        );
+        assert!(run(&[], e, a, true).is_empty());
+    }
+
+    #[test]
+    fn arrays_without_rules_must_have_the_same_length() {
+        assert_eq!(
+            run(&[], json!([1, 2]), json!([1, 2, 3]), true),
+            ["$ Expected a List with 2 elements but received 3 elements"]
+        );
+    }
 }

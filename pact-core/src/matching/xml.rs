@@ -3,9 +3,10 @@
 //! Paths follow the reference: the root element is `$.root`, a child element `$.root.child`
 //! (or `$.root.child[1]` for the second of its name), attributes `['@name']`, text `#text`.
 
+use super::json::effective;
 use super::values::{check_list, check_rule};
 use super::{Mismatch, MismatchKind};
-use crate::rules::{push_segment, Cursor, RuleCategory, RuleIndex, Segment};
+use crate::rules::{push_segment, Cursor, MatchingRule, RuleCategory, RuleIndex, Segment};
 use roxmltree::{Document, Node, ParsingOptions};
 use serde_json::Value;
 
@@ -77,6 +78,28 @@ fn text_of(n: Node<'_, '_>) -> String {
         .collect::<String>()
         .trim()
         .to_string()
+}
+
+/// Size rules on an element bound the number of its child elements.
+fn child_count(rule: &MatchingRule, n: usize, parent: Node<'_, '_>) -> Result<(), String> {
+    let (min, max) = match rule {
+        MatchingRule::MinType(m) => (Some(*m), None),
+        MatchingRule::MaxType(m) => (None, Some(*m)),
+        MatchingRule::MinMaxType(lo, hi) => (Some(*lo), Some(*hi)),
+        _ => return Ok(()),
+    };
+    let name = parent.tag_name().name();
+    if let Some(m) = min.filter(|m| n < *m) {
+        return Err(format!(
+            "Expected <{name}> to have at least {m} child element(s) but it has {n}"
+        ));
+    }
+    if let Some(m) = max.filter(|m| n > *m) {
+        return Err(format!(
+            "Expected <{name}> to have at most {m} child element(s) but it has {n}"
+        ));
+    }
+    Ok(())
 }
 
 struct XmlComparison<'r> {
@@ -210,12 +233,8 @@ impl<'r> XmlComparison<'r> {
             .is_some_and(|r| r.has_type_rule() && !r.is_equality_only());
         if type_rule {
             if let Some(list) = cursor.rules() {
-                let (ev, av) = (
-                    Value::Array(vec![Value::Null; ec.len()]),
-                    Value::Array(vec![Value::Null; ac.len()]),
-                );
-                for d in check_list(list, |r| check_rule(r, &ev, &av, false)) {
-                    let d = d.replace(&av.to_string(), &format!("<{}/>", a.tag_name().name()));
+                let cascaded = cursor.is_cascaded();
+                for d in check_list(list, |r| child_count(effective(r, cascaded), ac.len(), a)) {
                     self.push(path, e, a, d);
                 }
             }
@@ -329,5 +348,105 @@ impl<'r> XmlComparison<'r> {
         }
         f(self, &by_name.merge(by_index), path);
         path.truncate(len);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Category, RuleList};
+
+    fn rules(entries: &[(&str, MatchingRule)]) -> RuleCategory {
+        let mut c = RuleCategory::default();
+        for (k, r) in entries {
+            c.insert(Category::Body, k, RuleList::single(r.clone()))
+                .unwrap();
+        }
+        c
+    }
+
+    fn descriptions(e: &str, a: &str, r: Option<&RuleCategory>, lenient: bool) -> Vec<String> {
+        compare_xml(e, a, r, lenient)
+            .into_iter()
+            .map(|m| format!("{} {}", m.path, m.description))
+            .collect()
+    }
+
+    #[test]
+    fn a_min_rule_counts_child_elements() {
+        let r = rules(&[("$.animals", MatchingRule::MinType(2))]);
+        let e = "<animals><cat/></animals>";
+        assert_eq!(
+            descriptions(e, "<animals><cat/></animals>", Some(&r), true),
+            ["$.animals Expected <animals> to have at least 2 child element(s) but it has 1"]
+        );
+        assert!(descriptions(e, "<animals><cat/><cat/></animals>", Some(&r), true).is_empty());
+    }
+
+    #[test]
+    fn reports_missing_children_attributes_text_and_namespaces() {
+        assert_eq!(
+            descriptions(
+                "<v><one>A</one><two>B</two></v>",
+                "<v><one>A</one></v>",
+                None,
+                false
+            ),
+            ["$.v Expected child <two/> but was missing"]
+        );
+        assert_eq!(
+            descriptions("<a name=\"x\"/>", "<a/>", None, true),
+            ["$.a['@name'] Expected attribute 'name'='x' but was missing"]
+        );
+        assert_eq!(
+            descriptions("<a>1</a>", "<a>2</a>", None, true),
+            ["$.a['#text'] Expected value '1' but received '2'"]
+        );
+        assert_eq!(
+            descriptions("<a xmlns=\"urn:x\"/>", "<a xmlns=\"urn:y\"/>", None, true).len(),
+            1
+        );
+        assert!(descriptions(
+            "<p:a xmlns:p=\"urn:x\"/>",
+            "<q:a xmlns:q=\"urn:x\"/>",
+            None,
+            false
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn attribute_rules_apply_to_every_repeated_element() {
+        let r = rules(&[
+            ("$.people", MatchingRule::Type),
+            ("$.people.person[*]['@id']", MatchingRule::Integer),
+        ]);
+        let e = "<people><person id=\"1\"/></people>";
+        assert!(descriptions(
+            e,
+            "<people><person id=\"7\"/><person id=\"8\"/></people>",
+            Some(&r),
+            false
+        )
+        .is_empty());
+        assert_eq!(
+            descriptions(
+                e,
+                "<people><person id=\"7\"/><person id=\"x\"/></people>",
+                Some(&r),
+                false
+            ),
+            ["$.people.person[1]['@id'] Expected 'x' (String) to be an integer"]
+        );
+    }
+
+    #[test]
+    fn malformed_xml_is_a_mismatch_not_a_panic() {
+        let d = descriptions("<a/>", "<a>", None, true);
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].contains("Failed to parse the actual body as XML"),
+            "{d:?}"
+        );
     }
 }

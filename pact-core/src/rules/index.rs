@@ -151,6 +151,17 @@ impl<'a> Cursor<'a> {
     pub fn rules(&self) -> Option<&'a RuleList> {
         better(self.inherited, self.best).map(|(_, _, r)| r)
     }
+
+    /// True when [`Cursor::rules`] were inherited from a parent path. Inherited rules keep
+    /// their type semantics, but sizes (`min`, `max`) and structural rules (`values`,
+    /// `arrayContains`, `eachKey`, `eachValue`) only hold where they were written.
+    pub fn is_cascaded(&self) -> bool {
+        match (self.inherited, self.best) {
+            (Some(_), None) => true,
+            (Some(i), Some(b)) => (i.0, i.1) > (b.0, b.1),
+            _ => false,
+        }
+    }
 }
 
 #[cfg(test)]

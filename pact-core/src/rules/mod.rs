@@ -370,6 +370,21 @@ impl MatchingRule {
         }
     }
 
+    /// The rule as it applies below the path it was written for: sizes dropped, structural
+    /// rules reduced to a type check.
+    pub fn cascaded(&self) -> &MatchingRule {
+        match self {
+            MatchingRule::MinType(_)
+            | MatchingRule::MaxType(_)
+            | MatchingRule::MinMaxType(..)
+            | MatchingRule::Values
+            | MatchingRule::ArrayContains(_)
+            | MatchingRule::EachKey(_)
+            | MatchingRule::EachValue(_) => &MatchingRule::Type,
+            other => other,
+        }
+    }
+
     /// True for the rules that compare types and so cascade structure leniently to children.
     pub fn is_type_rule(&self) -> bool {
         matches!(

@@ -232,7 +232,7 @@ pub fn push_segment(out: &mut String, s: &Segment<'_>) {
         Segment::Field(f)
             if !f.is_empty()
                 && f.chars()
-                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '@' | '#' | ':')) =>
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-')) =>
         {
             out.push('.');
             out.push_str(f);
