@@ -168,6 +168,12 @@ impl Generator {
             .as_object()
             .ok_or_else(|| format!("a generator must be an object, found {v}"))?;
         let s = |k: &str| obj.get(k).and_then(Value::as_str).map(String::from);
+        for k in ["format", "expression", "regex", "example", "dataType"] {
+            match obj.get(k) {
+                None | Some(Value::Null | Value::String(_)) => {}
+                Some(other) => return Err(format!("'{k}' must be a string, found {other}")),
+            }
+        }
         let int = |k: &str, default: i64| -> Result<i64, String> {
             match obj.get(k) {
                 None | Some(Value::Null) => Ok(default),
@@ -193,6 +199,15 @@ impl Generator {
             }
             Ok(f)
         };
+        // An expression that cannot be evaluated is reported now, not when a value is needed.
+        let checked_expression =
+            |e: Option<String>, kind: ExpressionKind| -> Result<Option<String>, String> {
+                if let Some(e) = &e {
+                    evaluate_expression(e, kind, DateTime::from_unix(0, 0))
+                        .map_err(|err| err.to_string())?;
+                }
+                Ok(e)
+            };
         Ok(match ty {
             "RandomInt" => {
                 let (min, max) = (int("min", 0)?, int("max", 10)?);
@@ -225,20 +240,27 @@ impl Generator {
             }),
             "Date" => Generator::Date {
                 format: checked_pattern(s("format"))?,
-                expression: s("expression"),
+                expression: checked_expression(s("expression"), ExpressionKind::Date)?,
             },
             "Time" => Generator::Time {
                 format: checked_pattern(s("format"))?,
-                expression: s("expression"),
+                expression: checked_expression(s("expression"), ExpressionKind::Time)?,
             },
             "DateTime" | "Timestamp" => Generator::DateTime {
                 format: checked_pattern(s("format"))?,
-                expression: s("expression"),
+                expression: checked_expression(s("expression"), ExpressionKind::DateTime)?,
             },
             "RandomBoolean" => Generator::RandomBoolean,
             "ProviderState" => Generator::ProviderState {
-                expression: s("expression")
-                    .ok_or("a ProviderState generator needs an 'expression'")?,
+                expression: {
+                    let e =
+                        s("expression").ok_or("a ProviderState generator needs an 'expression'")?;
+                    let unclosed = e.match_indices("${").any(|(i, _)| !e[i..].contains('}'));
+                    if unclosed {
+                        return Err(format!("unterminated '${{' in expression '{e}'"));
+                    }
+                    e
+                },
                 data_type: match s("dataType").as_deref() {
                     None => None,
                     Some("STRING") => Some(DataType::String),
@@ -340,6 +362,11 @@ impl Generator {
     ) -> Result<Option<Value>, GeneratorError> {
         let rng = &mut ctx.rng;
         Ok(Some(match self {
+            Generator::RandomInt { min, max } if min > max => {
+                return Err(GeneratorError(format!(
+                    "RandomInt: min ({min}) is greater than max ({max})"
+                )))
+            }
             Generator::RandomInt { min, max } => json!(rng.i64(*min..=*max)),
             Generator::RandomDecimal { digits } => random_decimal(*digits, rng),
             Generator::RandomHexadecimal { digits } => {

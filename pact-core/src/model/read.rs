@@ -70,23 +70,26 @@ impl Reader {
             None | Some(Value::Null) => Map::new(),
             Some(_) => return Err(self.err("metadata", "must be an object")),
         };
+        // The declared version and the field it came from, for errors.
         let declared = ["pactSpecification", "pact-specification"]
             .iter()
-            .find_map(|k| metadata.get(*k)?.get("version")?.as_str().map(String::from))
+            .find_map(|k| {
+                let v = metadata.get(*k)?.get("version")?;
+                Some((format!("metadata.{k}.version"), v.clone()))
+            })
             .or_else(|| {
-                metadata
-                    .get("pactSpecificationVersion")?
-                    .as_str()
-                    .map(String::from)
+                let v = metadata.get("pactSpecificationVersion")?;
+                Some(("metadata.pactSpecificationVersion".to_string(), v.clone()))
             });
         let spec = match &declared {
-            Some(v) => SpecVersion::parse(v).ok_or_else(|| {
-                self.err(
-                    "metadata.pactSpecification.version",
-                    format!("unknown specification version '{v}'"),
-                )
-            })?,
-            None => infer_spec(obj),
+            None | Some((_, Value::Null)) => infer_spec(obj),
+            Some((field, Value::String(v))) => SpecVersion::parse(v)
+                .ok_or_else(|| self.err(field, format!("unknown specification version '{v}'")))?,
+            Some((field, Value::Number(n))) => SpecVersion::parse(&n.to_string())
+                .ok_or_else(|| self.err(field, format!("unknown specification version {n}")))?,
+            Some((field, other)) => {
+                return Err(self.err(field, format!("unknown specification version {other}")))
+            }
         };
         for k in [
             "pactSpecification",
@@ -130,7 +133,11 @@ impl Reader {
             .ok_or_else(|| self.err(field, "an interaction must be an object"))?;
         let mut info = InteractionInfo::default();
         let mut extra = Map::new();
-        let kind = obj.get("type").and_then(Value::as_str);
+        let kind = match obj.get("type") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(_) => return Err(self.err(&format!("{field}.type"), "must be a string")),
+        };
         for (k, val) in obj {
             let sub = || format!("{field}.{k}");
             match k.as_str() {
@@ -156,7 +163,13 @@ impl Reader {
                             .push(self.provider_state(s, &format!("{}[{i}]", sub()))?);
                     }
                 }
-                "key" => info.key = val.as_str().map(String::from),
+                "key" => {
+                    info.key = match val {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Null => None,
+                        _ => return Err(self.err(&sub(), "must be a string")),
+                    }
+                }
                 "pending" => {
                     info.pending = val
                         .as_bool()
@@ -426,11 +439,17 @@ impl Reader {
                             .contains(&k.as_str())
                     })
                 {
-                    let ct = o
-                        .get("contentType")
-                        .and_then(Value::as_str)
-                        .and_then(ContentType::parse)
-                        .or(header_ct);
+                    let ct = match o.get("contentType") {
+                        None | Some(Value::Null) => None,
+                        Some(Value::String(s)) => ContentType::parse(s),
+                        Some(other) => {
+                            return Err(self.err(
+                                &format!("{field}.contentType"),
+                                format!("must be a string, found {other}"),
+                            ))
+                        }
+                    }
+                    .or(header_ct);
                     let encoded = match o.get("encoded") {
                         None | Some(Value::Null) | Some(Value::Bool(false)) => None,
                         Some(Value::Bool(true)) => Some("base64"),

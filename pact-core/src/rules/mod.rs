@@ -27,6 +27,11 @@ pub struct Pattern {
 impl Pattern {
     /// Compiles `source`; the match must cover the whole value, as in the other Pact tools.
     pub fn new(source: &str) -> Result<Pattern, regex::Error> {
+        // Check the expression on its own first: inside the anchoring group an unbalanced one
+        // such as `a)|(b` would compile, and mean something else.
+        regex_syntax::ast::parse::Parser::new()
+            .parse(source)
+            .map_err(|e| regex::Error::Syntax(e.to_string()))?;
         let anchored = regex::Regex::new(&format!("^(?:{source})$"))?;
         Ok(Pattern {
             source: source.to_string(),
@@ -192,6 +197,12 @@ impl MatchingRule {
             .as_object()
             .ok_or_else(|| format!("a matcher must be an object, found {v}"))?;
         let str_field = |name: &str| obj.get(name).and_then(Value::as_str);
+        for name in ["regex", "format"] {
+            match obj.get(name) {
+                None | Some(Value::Null | Value::String(_)) => {}
+                Some(other) => return Err(format!("'{name}' must be a string, found {other}")),
+            }
+        }
         let usize_field = |name: &str| -> Result<Option<usize>, String> {
             match obj.get(name) {
                 None | Some(Value::Null) => Ok(None),
@@ -437,10 +448,14 @@ impl RuleList {
     pub fn from_json(v: &Value) -> Result<RuleList, String> {
         match v.get("matchers") {
             Some(Value::Array(ms)) => {
-                let logic = match v.get("combine").and_then(Value::as_str) {
-                    None | Some("AND") | Some("and") => RuleLogic::And,
-                    Some("OR") | Some("or") => RuleLogic::Or,
-                    Some(other) => return Err(format!("unknown rule combination '{other}'")),
+                let logic = match v.get("combine") {
+                    None | Some(Value::Null) => RuleLogic::And,
+                    Some(Value::String(s)) => match s.as_str() {
+                        "AND" | "and" => RuleLogic::And,
+                        "OR" | "or" => RuleLogic::Or,
+                        other => return Err(format!("unknown rule combination '{other}'")),
+                    },
+                    Some(other) => return Err(format!("unknown rule combination {other}")),
                 };
                 let rules = ms
                     .iter()

@@ -72,6 +72,13 @@ impl PathExpr {
                     let start = i + 1;
                     let mut j = start;
                     while j < chars.len() && chars[j] != '.' && chars[j] != '[' {
+                        // A name with these must be written `['...']`.
+                        if chars[j].is_whitespace() || matches!(chars[j], ']' | '\'' | '"') {
+                            return Err(err(format!(
+                                "unexpected character '{}' at position {j}",
+                                chars[j]
+                            )));
+                        }
                         j += 1;
                     }
                     if j == start {
@@ -280,7 +287,9 @@ mod tests {
 
     #[test]
     fn rejects_malformed_expressions_with_the_reason() {
-        for bad in ["$.", "$.a[", "$[abc]", "$['a]", "$x", "", "a.b"] {
+        for bad in [
+            "$.", "$.a[", "$[abc]", "$['a]", "$x", "", "a.b", "$.a b", "$.a]", "$.a'b",
+        ] {
             let e = PathExpr::parse(bad).unwrap_err();
             assert_eq!(e.expression, bad);
             assert!(!e.reason.is_empty());
