@@ -646,13 +646,18 @@ impl Generators {
         Value::Object(out)
     }
 
+    /// Headers (names without case) or query parameters; created when a generator needs them.
     fn apply_to_values(
         &self,
         c: Category,
-        values: &mut MultiMap,
+        values: &mut Option<MultiMap>,
         ignore_case: bool,
         ctx: &mut GeneratorContext,
     ) -> Result<(), GeneratorError> {
+        if self.category(c).next().is_none() {
+            return Ok(());
+        }
+        let values = values.get_or_insert_with(MultiMap::default);
         for (name, g) in self.category(c) {
             let existing = if ignore_case {
                 values.get_ignore_case(name).map(<[String]>::to_vec)
@@ -738,22 +743,8 @@ impl Generators {
                 out.path = value_text(v);
             }
         }
-        if self.category(Category::Header).next().is_some() {
-            self.apply_to_values(
-                Category::Header,
-                out.headers.get_or_insert_with(MultiMap::default),
-                true,
-                ctx,
-            )?;
-        }
-        if self.category(Category::Query).next().is_some() {
-            self.apply_to_values(
-                Category::Query,
-                out.query.get_or_insert_with(MultiMap::default),
-                false,
-                ctx,
-            )?;
-        }
+        self.apply_to_values(Category::Header, &mut out.headers, true, ctx)?;
+        self.apply_to_values(Category::Query, &mut out.query, false, ctx)?;
         self.apply_to_body(&mut out.body, ctx)?;
         Ok(out)
     }
@@ -772,14 +763,7 @@ impl Generators {
                 }
             }
         }
-        if self.category(Category::Header).next().is_some() {
-            self.apply_to_values(
-                Category::Header,
-                out.headers.get_or_insert_with(MultiMap::default),
-                true,
-                ctx,
-            )?;
-        }
+        self.apply_to_values(Category::Header, &mut out.headers, true, ctx)?;
         self.apply_to_body(&mut out.body, ctx)?;
         Ok(out)
     }
