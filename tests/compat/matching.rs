@@ -318,99 +318,64 @@ fn replaced_with_value(world: &mut CompatWorld, path: String, value: String) {
     assert_eq!(body_value(world, &path), value);
 }
 
-fn request_part(req: &Request, selector: &str) -> String {
-    if selector == "path" {
-        return req.path.clone();
-    }
-    if let Some(name) = selector
-        .strip_prefix("header[")
-        .and_then(|s| s.strip_suffix(']'))
-    {
-        return req
-            .headers
-            .as_ref()
-            .and_then(|h| h.get_ignore_case(name))
-            .map(|v| v.join(", "))
-            .unwrap_or_default();
-    }
-    if let Some(name) = selector
-        .strip_prefix("queryParameter[")
-        .and_then(|s| s.strip_suffix(']'))
-    {
-        return req
-            .query
-            .as_ref()
-            .and_then(|q| q.get(name))
-            .map(|v| v.join(", "))
-            .unwrap_or_default();
-    }
-    panic!("unknown request part {selector}")
+/// `path`, `status`, `header[X]` or `queryParameter[x]` of the prepared request or response.
+fn prepared_part(world: &CompatWorld, which: &str, selector: &str) -> String {
+    let (headers, query, path, status) = match which {
+        "request" => {
+            let r = world
+                .generated_request
+                .as_ref()
+                .expect("a prepared request");
+            (
+                r.headers.as_ref(),
+                r.query.as_ref(),
+                Some(r.path.clone()),
+                None,
+            )
+        }
+        _ => {
+            let r = world
+                .generated_response
+                .as_ref()
+                .expect("a prepared response");
+            (r.headers.as_ref(), None, None, Some(r.status.to_string()))
+        }
+    };
+    let inner = |prefix: &str| {
+        selector
+            .strip_prefix(prefix)
+            .and_then(|s| s.strip_suffix(']'))
+    };
+    let found = match selector {
+        "path" => path,
+        "status" => status,
+        _ => match (inner("header["), inner("queryParameter[")) {
+            (Some(name), _) => headers
+                .and_then(|h| h.get_ignore_case(name))
+                .map(|v| v.join(", ")),
+            (_, Some(name)) => query.and_then(|q| q.get(name)).map(|v| v.join(", ")),
+            _ => None,
+        },
+    };
+    found.unwrap_or_else(|| panic!("the {which} has no {selector}"))
 }
 
-fn response_part(resp: &Response, selector: &str) -> String {
-    if selector == "status" {
-        return resp.status.to_string();
-    }
-    if let Some(name) = selector
-        .strip_prefix("header[")
-        .and_then(|s| s.strip_suffix(']'))
-    {
-        return resp
-            .headers
-            .as_ref()
-            .and_then(|h| h.get_ignore_case(name))
-            .map(|v| v.join(", "))
-            .unwrap_or_default();
-    }
-    panic!("unknown response part {selector}")
+#[then(regex = r#"^the (request|response) "([^"]*)" will be set as "([^"]*)"$"#)]
+fn part_set_as(world: &mut CompatWorld, which: String, selector: String, value: String) {
+    assert_eq!(prepared_part(world, &which, &selector), value);
 }
 
-fn full_match(pattern: &str, value: &str) -> bool {
-    Regex::new(&format!("^(?:{pattern})$"))
-        .expect("a valid pattern")
-        .is_match(value)
+#[then(regex = r#"^the (request|response) "([^"]*)" will not be "([^"]*)"$"#)]
+fn part_not(world: &mut CompatWorld, which: String, selector: String, value: String) {
+    assert_ne!(prepared_part(world, &which, &selector), value);
 }
 
-#[then(regex = r#"^the request "([^"]*)" will be set as "([^"]*)"$"#)]
-fn request_set_as(world: &mut CompatWorld, selector: String, value: String) {
-    let req = world
-        .generated_request
-        .as_ref()
-        .expect("a prepared request");
-    assert_eq!(request_part(req, &selector), value);
-}
-
-#[then(regex = r#"^the request "([^"]*)" will match "([^"]*)"$"#)]
-fn request_matches(world: &mut CompatWorld, selector: String, pattern: String) {
-    let req = world
-        .generated_request
-        .as_ref()
-        .expect("a prepared request");
-    let v = request_part(req, &selector);
+#[then(regex = r#"^the (request|response) "([^"]*)" will match "([^"]*)"$"#)]
+fn part_matches(world: &mut CompatWorld, which: String, selector: String, pattern: String) {
+    let v = prepared_part(world, &which, &selector);
+    let re = Regex::new(&format!("^(?:{pattern})$")).expect("a valid pattern");
     assert!(
-        full_match(&pattern, &v),
-        "{selector} = {v:?} does not match {pattern}"
-    );
-}
-
-#[then(regex = r#"^the response "([^"]*)" will not be "([^"]*)"$"#)]
-fn response_not(world: &mut CompatWorld, selector: String, value: String) {
-    let resp = world
-        .generated_response
-        .as_ref()
-        .expect("a prepared response");
-    assert_ne!(response_part(resp, &selector), value);
-}
-
-#[then(regex = r#"^the response "([^"]*)" will match "([^"]*)"$"#)]
-fn response_matches(world: &mut CompatWorld, selector: String, pattern: String) {
-    let resp = world
-        .generated_response
-        .as_ref()
-        .expect("a prepared response");
-    let v = response_part(resp, &selector);
-    assert!(
-        full_match(&pattern, &v),
+        re.is_match(&v),
         "{selector} = {v:?} does not match {pattern}"
     );
 }
