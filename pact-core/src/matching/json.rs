@@ -169,22 +169,10 @@ impl<'r> JsonComparison<'r> {
                 }
             }
         }
-        if !ignore_keys {
-            let missing = em.keys().any(|k| !am.contains_key(k));
-            let unexpected = !self.allow_unexpected_keys && am.keys().any(|k| !em.contains_key(k));
-            if missing || unexpected {
-                let description = if em.is_empty() {
-                    format!("Expected an empty Map but received {a}")
-                } else {
-                    format!(
-                        "Expected a Map with keys [{}] but received one with keys [{}]",
-                        sorted_keys(em),
-                        sorted_keys(am)
-                    )
-                };
-                self.push(path, e, a, description);
-            }
-        }
+        // The children first, with one lookup per expected key; the mismatch about the keys
+        // themselves, if any, then goes in front of the children's mismatches.
+        let at = self.mismatches.len();
+        let mut missing = false;
         if values_mode {
             let first = em.values().next();
             for (k, av) in am {
@@ -196,11 +184,34 @@ impl<'r> JsonComparison<'r> {
             }
         } else {
             for (k, ev) in em {
-                if let Some(av) = am.get(k) {
-                    self.child(cursor, path, Segment::Field(k), |s, c, p| {
+                match am.get(k) {
+                    Some(av) => self.child(cursor, path, Segment::Field(k), |s, c, p| {
                         s.compare(c, p, ev, av)
-                    });
+                    }),
+                    None => missing = true,
                 }
+            }
+        }
+        if !ignore_keys {
+            let unexpected = !self.allow_unexpected_keys && am.keys().any(|k| !em.contains_key(k));
+            if missing || unexpected {
+                let description = if em.is_empty() {
+                    format!("Expected an empty Map but received {a}")
+                } else {
+                    format!(
+                        "Expected a Map with keys [{}] but received one with keys [{}]",
+                        sorted_keys(em),
+                        sorted_keys(am)
+                    )
+                };
+                let m = Mismatch::new(
+                    self.kind,
+                    path.as_str(),
+                    e.to_string(),
+                    a.to_string(),
+                    description,
+                );
+                self.mismatches.insert(at, m);
             }
         }
     }

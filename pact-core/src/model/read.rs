@@ -3,9 +3,13 @@
 use super::*;
 use crate::error::PactError;
 use crate::generators::Generators;
-use crate::rules::MatchingRules;
+use crate::rules::{Category, MatchingRules, PathExpr, PathToken, RuleList};
 use base64::Engine as _;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 /// Reads a pact from its JSON text. `source` names the file in errors.
 pub fn read_pact(text: &str, source: &str) -> Result<Pact, PactError> {
@@ -16,7 +20,7 @@ pub fn read_pact(text: &str, source: &str) -> Result<Pact, PactError> {
 pub fn read_pact_bytes(bytes: &[u8], source: &str) -> Result<Pact, PactError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let json: Value = serde_json::from_slice(bytes).map_err(|e| PactError::json(source, &e))?;
-    Reader::new(source, SpecVersion::V3).pact(&json)
+    Reader::new(source, SpecVersion::V3).pact_owned(json)
 }
 
 /// Reads the parts of a pact with the rules of one specification version. Useful on its own
@@ -50,6 +54,50 @@ impl Reader {
 
     /// Reads a whole pact document; the specification version comes from its metadata.
     pub fn pact(&self, json: &Value) -> Result<Pact, PactError> {
+        let (mut pact, reader) = self.pact_header(json)?;
+        for key in ["interactions", "messages"] {
+            match json.get(key) {
+                Some(Value::Array(list)) => {
+                    for (i, v) in list.iter().enumerate() {
+                        let field = format!("{key}[{i}]");
+                        pact.interactions
+                            .push(reader.interaction(v, &field, key == "messages")?);
+                    }
+                }
+                None | Some(Value::Null) => {}
+                Some(_) => return Err(self.err(key, "must be a list")),
+            }
+        }
+        Ok(pact)
+    }
+
+    /// [`Reader::pact`] on a document it can take apart: each interaction's JSON is dropped
+    /// as soon as it is read, while it is still in the cache, rather than the whole tree at
+    /// the end (which, for a large pact, takes about as long as parsing it did).
+    fn pact_owned(&self, mut json: Value) -> Result<Pact, PactError> {
+        let (mut pact, reader) = self.pact_header(&json)?;
+        for key in ["interactions", "messages"] {
+            match json.as_object_mut().and_then(|o| o.remove(key)) {
+                Some(Value::Array(list)) => {
+                    for (i, v) in list.into_iter().enumerate() {
+                        let field = format!("{key}[{i}]");
+                        pact.interactions.push(reader.interaction(
+                            &v,
+                            &field,
+                            key == "messages",
+                        )?);
+                    }
+                }
+                None | Some(Value::Null) => {}
+                Some(_) => return Err(self.err(key, "must be a list")),
+            }
+        }
+        Ok(pact)
+    }
+
+    /// The parts of a pact other than its interactions, and the reader for those (with the
+    /// rules of the pact's specification version).
+    fn pact_header(&self, json: &Value) -> Result<(Pact, Reader), PactError> {
         let obj = json
             .as_object()
             .ok_or_else(|| self.err("$", "a pact must be a JSON object"))?;
@@ -98,27 +146,14 @@ impl Reader {
         ] {
             metadata.remove(k);
         }
-        let reader = Reader::new(&self.source, spec);
-        let mut interactions = Vec::new();
-        for key in ["interactions", "messages"] {
-            match obj.get(key) {
-                Some(Value::Array(list)) => {
-                    for (i, v) in list.iter().enumerate() {
-                        let field = format!("{key}[{i}]");
-                        interactions.push(reader.interaction(v, &field, key == "messages")?);
-                    }
-                }
-                None | Some(Value::Null) => {}
-                Some(_) => return Err(self.err(key, "must be a list")),
-            }
-        }
-        Ok(Pact {
+        let pact = Pact {
             consumer,
             provider,
-            interactions,
+            interactions: Vec::new(),
             metadata,
             spec,
-        })
+        };
+        Ok((pact, Reader::new(&self.source, spec)))
     }
 
     /// Reads one interaction of any kind. `is_message` is set for a V3 `messages` entry.
@@ -377,7 +412,7 @@ impl Reader {
         field: &str,
     ) -> Result<(MatchingRules, Generators), PactError> {
         let rules = match obj.get("matchingRules") {
-            Some(v) => MatchingRules::from_json(v)
+            Some(v) => read_matching_rules(v)
                 .map_err(|e| self.err(&format!("{field}.matchingRules"), e))?,
             None => MatchingRules::default(),
         };
@@ -509,12 +544,141 @@ impl Reader {
                 }
             }
             other => Body::Present {
-                bytes: other.to_string().into_bytes(),
+                // `to_vec` writes the same compact text as `to_string`, without going
+                // through `fmt`, which takes three times as long on large bodies.
+                bytes: serde_json::to_vec(other).unwrap_or_else(|_| other.to_string().into_bytes()),
                 content_type: Some(
                     ct.filter(ContentType::is_json)
                         .unwrap_or_else(ContentType::json),
                 ),
             },
+        }
+    }
+}
+
+/// How many rule lists [`read_rule_list`] remembers per thread before starting afresh.
+const RULE_LIST_MEMO_SIZE: usize = 4096;
+
+/// Rule lists already read, with their JSON, by a hash of that JSON. A pact repeats the same
+/// few matcher lists in many interactions, and compiling a regex (tens of microseconds for
+/// `\d+`) costs far more than hashing and comparing its list: without this, reading a large
+/// pact is dominated by recompiling the same expressions.
+#[derive(Default)]
+struct RuleListMemo {
+    /// How many lists `by_hash` holds.
+    len: usize,
+    by_hash: HashMap<u64, Vec<(Value, RuleList)>>,
+}
+
+thread_local! {
+    static RULE_LISTS: RefCell<RuleListMemo> = RefCell::new(RuleListMemo::default());
+}
+
+/// [`MatchingRules::from_json`], reading each distinct rule list once (per thread). On an
+/// error anywhere this goes to `MatchingRules::from_json`, which gives the error.
+fn read_matching_rules(v: &Value) -> Result<MatchingRules, String> {
+    let by_category = || -> Option<MatchingRules> {
+        let mut out = MatchingRules::default();
+        for (k, rules) in v.as_object()? {
+            if k.starts_with('$') {
+                // The V2 form: `$.body.a`, `$.headers.Accept`, `$.path`...
+                let (cat, key) = v2_rule_key(k)?;
+                out.add(cat, &key, read_rule_list(rules)?).ok()?;
+                continue;
+            }
+            let cat = Category::from_name(k)?;
+            if cat.is_single() {
+                out.add(cat, "", read_rule_list(rules)?).ok()?;
+            } else {
+                for (key, list) in rules.as_object()? {
+                    out.add(cat, key, read_rule_list(list)?).ok()?;
+                }
+            }
+        }
+        Some(out)
+    };
+    match by_category() {
+        Some(rules) => Ok(rules),
+        None => MatchingRules::from_json(v),
+    }
+}
+
+/// The category and key of a V2 rule path, as `MatchingRules::from_json` reads them:
+/// `$.body.a[0]` is `$.a[0]` of the body, `$.headers.Accept` the `Accept` header, `$.path`
+/// the path.
+fn v2_rule_key(key: &str) -> Option<(Category, String)> {
+    let expr = PathExpr::parse(key).ok()?;
+    let name = |i: usize| match expr.tokens().get(i) {
+        Some(PathToken::Field(f)) => Some(f.clone()),
+        Some(PathToken::Star) => Some("*".to_string()),
+        _ => None,
+    };
+    let cat = Category::from_name(&name(1)?)?;
+    let sub_key = if cat == Category::Body {
+        let rest = key.trim_start_matches('$');
+        let rest = rest.strip_prefix(".body").unwrap_or(rest);
+        let rest = rest.strip_prefix("['body']").unwrap_or(rest);
+        format!("${rest}")
+    } else if cat.is_single() {
+        String::new()
+    } else {
+        name(2)?
+    };
+    Some((cat, sub_key))
+}
+
+/// [`RuleList::from_json`] through the per-thread memo; None on error.
+fn read_rule_list(v: &Value) -> Option<RuleList> {
+    let mut hasher = DefaultHasher::new();
+    hash_json(v, &mut hasher);
+    let hash = hasher.finish();
+    let known = RULE_LISTS.with(|m| {
+        let m = m.borrow();
+        let same = m.by_hash.get(&hash)?.iter().find(|(json, _)| json == v)?;
+        Some(same.1.clone())
+    });
+    if known.is_some() {
+        return known;
+    }
+    let list = RuleList::from_json(v).ok()?;
+    RULE_LISTS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len >= RULE_LIST_MEMO_SIZE {
+            *m = RuleListMemo::default();
+        }
+        m.by_hash
+            .entry(hash)
+            .or_default()
+            .push((v.clone(), list.clone()));
+        m.len += 1;
+    });
+    Some(list)
+}
+
+/// Hashes a JSON value consistently with its equality (equal values, equal hashes).
+fn hash_json(v: &Value, h: &mut DefaultHasher) {
+    std::mem::discriminant(v).hash(h);
+    match v {
+        Value::Null => {}
+        Value::Bool(b) => b.hash(h),
+        Value::Number(n) => {
+            n.as_u64().hash(h);
+            n.as_i64().hash(h);
+            n.as_f64().map(f64::to_bits).hash(h);
+        }
+        Value::String(s) => s.hash(h),
+        Value::Array(items) => {
+            items.len().hash(h);
+            items.iter().for_each(|item| hash_json(item, h));
+        }
+        Value::Object(map) => {
+            // Equal maps may list their keys in different orders (with serde_json's
+            // `preserve_order`): then the hashes differ, which only costs a miss.
+            map.len().hash(h);
+            for (k, item) in map {
+                k.hash(h);
+                hash_json(item, h);
+            }
         }
     }
 }

@@ -7,12 +7,73 @@
 
 use super::{PathToken, RuleCategory, RuleList, Segment};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
+/// The multiplicative hash rustc uses (FxHash): several times faster than the default
+/// SipHash on the short names of path expressions, which matters because every step of a
+/// document walk looks one up. The tables hold the names of the pact's expressions, so the
+/// documents matched cannot flood them.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// One trie node: its children by kind of step, so that a step through a document looks
+/// them up by the document's own key, without building a [`PathToken`] for it.
 #[derive(Debug, Default)]
 struct Node<'a> {
-    children: HashMap<&'a PathToken, usize>,
+    /// `$`.
+    root: Option<usize>,
+    /// `.name` and `['name']`.
+    fields: FxMap<&'a str, usize>,
+    /// The `fields` whose name is an index written in decimal (`.0`), by that index: an
+    /// array element is selected by them as by `[n]`.
+    numeric_fields: FxMap<usize, usize>,
+    /// `[n]`.
+    indices: FxMap<usize, usize>,
+    /// `.*`.
+    star: Option<usize>,
+    /// `[*]`.
+    star_index: Option<usize>,
     rules: Option<&'a RuleList>,
     depth: usize,
+    /// No expression goes further.
+    leaf: bool,
 }
 
 /// A trie over the path expressions of one rule category.
@@ -21,10 +82,39 @@ pub struct RuleIndex<'a> {
     nodes: Vec<Node<'a>>,
 }
 
+/// How many trie nodes a cursor holds without allocating; more is rare (many wildcard
+/// expressions selecting the same place) and spills to the heap.
+const INLINE_ACTIVE: usize = 4;
+
+/// The trie nodes whose expression prefix selects the current path, with their weights.
+#[derive(Debug, Clone, Default)]
+struct Active {
+    inline: [(usize, u64); INLINE_ACTIVE],
+    len: usize,
+    more: Vec<(usize, u64)>,
+}
+
+impl Active {
+    fn push(&mut self, entry: (usize, u64)) {
+        if self.len < INLINE_ACTIVE {
+            self.inline[self.len] = entry;
+        } else {
+            self.more.push(entry);
+        }
+        self.len += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(usize, u64)> {
+        self.inline[..self.len.min(INLINE_ACTIVE)]
+            .iter()
+            .chain(&self.more)
+    }
+}
+
 /// Where a walk through a document is, as far as rules are concerned.
 #[derive(Debug, Clone, Default)]
 pub struct Cursor<'a> {
-    active: Vec<(usize, u64)>,
+    active: Active,
     inherited: Option<(u64, usize, &'a RuleList)>,
     best: Option<(u64, usize, &'a RuleList)>,
 }
@@ -32,23 +122,39 @@ pub struct Cursor<'a> {
 impl<'a> RuleIndex<'a> {
     /// Indexes the path-keyed entries of `rules`; `None` gives an empty index.
     pub fn new(rules: Option<&'a RuleCategory>) -> RuleIndex<'a> {
-        let mut nodes = vec![Node::default()];
+        let mut nodes = vec![Node {
+            leaf: true,
+            ..Node::default()
+        }];
         for (_, expr, list) in rules.into_iter().flat_map(RuleCategory::iter) {
             let Some(expr) = expr else { continue };
             let mut at = 0;
             for (depth, token) in expr.tokens().iter().enumerate() {
-                at = match nodes[at].children.get(token) {
-                    Some(&next) => next,
-                    None => {
-                        nodes.push(Node {
-                            depth: depth + 1,
-                            ..Node::default()
-                        });
-                        let next = nodes.len() - 1;
-                        nodes[at].children.insert(token, next);
-                        next
-                    }
+                let next = nodes.len();
+                let node = &mut nodes[at];
+                let (child, numeric) = match token {
+                    PathToken::Root => (node.root.get_or_insert(next), None),
+                    PathToken::Field(f) => (
+                        node.fields.entry(f.as_str()).or_insert(next),
+                        f.parse::<usize>().ok().filter(|n| n.to_string() == *f),
+                    ),
+                    PathToken::Index(i) => (node.indices.entry(*i).or_insert(next), None),
+                    PathToken::Star => (node.star.get_or_insert(next), None),
+                    PathToken::StarIndex => (node.star_index.get_or_insert(next), None),
                 };
+                let child = *child;
+                node.leaf = false;
+                if let Some(n) = numeric {
+                    node.numeric_fields.insert(n, child);
+                }
+                if child == next {
+                    nodes.push(Node {
+                        depth: depth + 1,
+                        leaf: true,
+                        ..Node::default()
+                    });
+                }
+                at = child;
             }
             nodes[at].rules = Some(list);
         }
@@ -62,9 +168,11 @@ impl<'a> RuleIndex<'a> {
 
     /// The cursor at the document root (`$`).
     pub fn root(&self) -> Cursor<'a> {
+        let mut active = Active::default();
+        active.push((0, 1));
         self.step(
             &Cursor {
-                active: vec![(0, 1)],
+                active,
                 inherited: None,
                 best: None,
             },
@@ -73,45 +181,57 @@ impl<'a> RuleIndex<'a> {
     }
 
     /// The cursor one step further down.
+    ///
+    /// Each active node's children are tried in a fixed order, the same for every step
+    /// (exact name or index, the other spelling of it, `.*`, `[*]`), so that of two equally
+    /// good expressions the same one always wins. Weights are those of
+    /// [`super::token_weight`]: 2 for an exact step, 1 for a wildcard.
     pub fn step(&self, from: &Cursor<'a>, segment: Segment<'_>) -> Cursor<'a> {
-        let mut active = Vec::new();
-        if !from.active.is_empty() {
-            let index_key;
-            let field_key;
-            let keys: [Option<&PathToken>; 3] = match segment {
-                Segment::Root => [Some(&PathToken::Root), None, None],
-                Segment::Field(f) => {
-                    field_key = PathToken::Field(f.to_string());
-                    index_key = f.parse::<usize>().ok().map(PathToken::Index);
-                    [Some(&field_key), Some(&PathToken::Star), index_key.as_ref()]
-                }
-                Segment::Index(i) => {
-                    index_key = Some(PathToken::Index(i));
-                    field_key = PathToken::Field(i.to_string());
-                    [index_key.as_ref(), Some(&field_key), Some(&PathToken::Star)]
-                }
-            };
-            for &(node, weight) in &from.active {
-                let children = &self.nodes[node].children;
-                if children.is_empty() {
-                    continue;
-                }
-                for key in keys.into_iter().flatten() {
-                    if let Some(&child) = children.get(key) {
-                        let w = super::token_weight(key, &segment);
-                        active.push((child, weight.saturating_mul(w)));
+        let mut active = Active::default();
+        for &(node, weight) in from.active.iter() {
+            let n = &self.nodes[node];
+            if n.leaf {
+                continue;
+            }
+            let exact = weight.saturating_mul(2);
+            match segment {
+                Segment::Root => {
+                    if let Some(c) = n.root {
+                        active.push((c, exact));
                     }
                 }
-                if let Segment::Index(_) = segment {
-                    if let Some(&child) = children.get(&PathToken::StarIndex) {
-                        active.push((child, weight));
+                Segment::Field(f) => {
+                    if let Some(&c) = n.fields.get(f) {
+                        active.push((c, exact));
+                    }
+                    if let Some(c) = n.star {
+                        active.push((c, weight));
+                    }
+                    if !n.indices.is_empty() {
+                        if let Some(&c) = f.parse::<usize>().ok().and_then(|i| n.indices.get(&i)) {
+                            active.push((c, exact));
+                        }
+                    }
+                }
+                Segment::Index(i) => {
+                    if let Some(&c) = n.indices.get(&i) {
+                        active.push((c, exact));
+                    }
+                    if let Some(&c) = n.numeric_fields.get(&i) {
+                        active.push((c, exact));
+                    }
+                    if let Some(c) = n.star {
+                        active.push((c, weight));
+                    }
+                    if let Some(c) = n.star_index {
+                        active.push((c, weight));
                     }
                 }
             }
         }
         let inherited = better(from.inherited, from.best);
         let mut best = None;
-        for &(node, weight) in &active {
+        for &(node, weight) in active.iter() {
             let n = &self.nodes[node];
             if let Some(rules) = n.rules {
                 best = better(best, Some((weight, n.depth, rules)));
@@ -140,7 +260,9 @@ impl<'a> Cursor<'a> {
     /// One cursor for two spellings of the same place (XML elements are addressed both as
     /// `$.a.b` and `$.a.b[0]` by the pacts in circulation).
     pub fn merge(mut self, other: Cursor<'a>) -> Cursor<'a> {
-        self.active.extend(other.active);
+        for &entry in other.active.iter() {
+            self.active.push(entry);
+        }
         self.inherited = better(self.inherited, other.inherited);
         self.best = better(self.best, other.best);
         self
