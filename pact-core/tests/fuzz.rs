@@ -346,44 +346,37 @@ fn random_string(rng: &mut fastrand::Rng) -> String {
         .collect()
 }
 
-/// A number. With `any_float`, floats may need all 17 digits or a large exponent, which
-/// serde_json (without its `float_roundtrip` feature) does not always read back exactly:
-/// such a value can change in its last digit each time a pact is written and read, so the
-/// inputs of the round-trip checks keep to floats it reads exactly.
-fn random_number(rng: &mut fastrand::Rng, any_float: bool) -> Value {
+/// A number; floats may need all 17 digits or a large exponent (the round-trip checks rely
+/// on serde_json's `float_roundtrip` reading them back exactly).
+fn random_number(rng: &mut fastrand::Rng) -> Value {
     match rng.u8(..7) {
         0 => json!(rng.i64(-1000..1000)),
         1 => json!(rng.u64(..)),
         2 => json!(rng.i64(..)),
         3 => json!(f64::from(rng.i32(-10_000..10_000)) / 100.0),
-        4 if any_float => json!(rng.f64() * 1e300),
-        4 => json!(f64::from(rng.i32(..)) / 1000.0),
+        4 => json!(rng.f64() * 1e300),
         5 => json!(0),
         _ => json!(1.0),
     }
 }
 
-fn random_leaf(rng: &mut fastrand::Rng, any_float: bool) -> Value {
+fn random_leaf(rng: &mut fastrand::Rng) -> Value {
     match rng.u8(..5) {
         0 => Value::Null,
         1 => Value::Bool(rng.bool()),
-        2 => random_number(rng, any_float),
+        2 => random_number(rng),
         _ => Value::String(random_string(rng)),
     }
 }
 
-fn random_json(rng: &mut fastrand::Rng, depth: usize, any_float: bool) -> Value {
+fn random_json(rng: &mut fastrand::Rng, depth: usize) -> Value {
     let container = depth > 0 && rng.u8(..3) > 0;
     if !container {
-        return random_leaf(rng, any_float);
+        return random_leaf(rng);
     }
     if rng.bool() {
         let n = rng.usize(..5);
-        Value::Array(
-            (0..n)
-                .map(|_| random_json(rng, depth - 1, any_float))
-                .collect(),
-        )
+        Value::Array((0..n).map(|_| random_json(rng, depth - 1)).collect())
     } else {
         let n = rng.usize(..5);
         let mut m = Map::new();
@@ -393,7 +386,7 @@ fn random_json(rng: &mut fastrand::Rng, depth: usize, any_float: bool) -> Value 
             } else {
                 KEYS[rng.usize(..KEYS.len())].to_string()
             };
-            m.insert(k, random_json(rng, depth - 1, any_float));
+            m.insert(k, random_json(rng, depth - 1));
         }
         Value::Object(m)
     }
@@ -829,23 +822,7 @@ fn as_written(read: &mut Interaction, found: &mut Interaction, spec: SpecVersion
 
 /// Pacts that do not round-trip because of a known bug, which the checks skip (and count):
 /// remove a case here once its bug is fixed.
-fn known_issue(pact: &Pact) -> Option<&'static str> {
-    let mut interactions = pact.interactions.clone();
-    let rules: Vec<MatchingRules> = interactions
-        .iter_mut()
-        .flat_map(|i| rules_of(i).into_iter().map(|r| r.clone()))
-        .collect();
-    let body_keys = || {
-        rules
-            .iter()
-            .filter_map(|r| r.category(Category::Body))
-            .flat_map(|c| c.iter().map(|(k, _, _)| k.to_string()))
-    };
-    // `MatchingRules::to_v2_json` writes a body rule keyed by a bare name (`id`, read as
-    // `$.id`) as `$.bodyid`, which does not read back.
-    if pact.spec <= SpecVersion::V2 && body_keys().any(|k| !k.starts_with('$')) {
-        return Some("V2 writer: bare body rule path");
-    }
+fn known_issue(_pact: &Pact) -> Option<&'static str> {
     None
 }
 
@@ -1170,7 +1147,7 @@ fn mutate_structure(rng: &mut fastrand::Rng, seed: &str) -> Value {
                 *node = match node {
                     Value::Object(_) => json!(["not", "an", "object"]),
                     Value::Array(_) => json!({"not": "a list"}),
-                    Value::String(_) => random_number(rng, false),
+                    Value::String(_) => random_number(rng),
                     Value::Number(_) | Value::Bool(_) | Value::Null => {
                         Value::String(random_string(rng))
                     }
@@ -1191,7 +1168,7 @@ fn mutate_structure(rng: &mut fastrand::Rng, seed: &str) -> Value {
                 let v = match rng.u8(..4) {
                     0 => parse(BAD_MATCHERS[rng.usize(..BAD_MATCHERS.len())]),
                     1 => parse(BAD_GENERATORS[rng.usize(..BAD_GENERATORS.len())]),
-                    _ => random_json(rng, 2, false),
+                    _ => random_json(rng, 2),
                 };
                 if let Value::Object(m) = random_node(rng, &mut doc) {
                     m.insert(k.to_string(), v);
@@ -1256,7 +1233,7 @@ fn mutate_structure(rng: &mut fastrand::Rng, seed: &str) -> Value {
                 if let Some(list) = doc.get_mut("interactions").and_then(Value::as_array_mut) {
                     if let Some(i) = list.first_mut() {
                         if let Some(req) = i.get_mut("request").and_then(Value::as_object_mut) {
-                            req.insert("body".into(), random_json(rng, 3, false));
+                            req.insert("body".into(), random_json(rng, 3));
                         }
                     }
                 }
@@ -1502,7 +1479,7 @@ fn message_with(rng: &mut fastrand::Rng, body: Body, content_type: &str) -> Mess
     for _ in 0..rng.usize(..3) {
         metadata.insert(
             ["kind", "topic", "n"][rng.usize(..3)].to_string(),
-            random_leaf(rng, true),
+            random_leaf(rng),
         );
     }
     if !content_type.is_empty() {
@@ -1608,34 +1585,8 @@ fn assert_no_mismatch(found: &[Vec<Mismatch>; 3], parts: &Parts, why: &str, stat
 
 /// Matches that fail because of a known bug, which the checks skip (and count): remove a
 /// case here once its bug is fixed.
-fn known_matching_issue(headers: Option<&MultiMap>, body: &[u8]) -> Option<&'static str> {
-    // Multipart parts of the same name: each expected one is compared with the first actual
-    // one of that name, so such a body does not match itself.
-    let text = String::from_utf8_lossy(body);
-    let mut part_names: Vec<&str> = text
-        .split("name=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .collect();
-    let count = part_names.len();
-    part_names.sort_unstable();
-    part_names.dedup();
-    if text.contains("Content-Disposition") && part_names.len() < count {
-        return Some("matcher: multipart parts of the same name");
-    }
-    // Two header names that differ only in case (`X-A` and `x-a`): each expected one is
-    // compared with the first actual one of that name ignoring case, so a message with both
-    // does not match itself.
-    let names: Vec<&str> = headers
-        .into_iter()
-        .flat_map(|h| h.iter().map(|(k, _)| k))
-        .collect();
-    let clash = names.iter().enumerate().any(|(i, a)| {
-        names[i + 1..]
-            .iter()
-            .any(|b| a != b && a.eq_ignore_ascii_case(b))
-    });
-    clash.then_some("matcher: header names differing only in case")
+fn known_matching_issue(_headers: Option<&MultiMap>, _body: &[u8]) -> Option<&'static str> {
+    None
 }
 
 fn json_body(v: &Value) -> Body {
@@ -1643,7 +1594,7 @@ fn json_body(v: &Value) -> Body {
 }
 
 fn check_json_matching(rng: &mut fastrand::Rng, stats: &mut Stats) {
-    let doc = random_json(rng, 4, true);
+    let doc = random_json(rng, 4);
     let spec = random_spec(rng);
     let none = MatchingRules::default();
 
@@ -1719,7 +1670,7 @@ fn check_json_matching(rng: &mut fastrand::Rng, stats: &mut Stats) {
     let rules = random_rules(rng, &doc, false);
     check_rule_index(&rules, &doc, stats);
     let actual = if rng.bool() {
-        random_json(rng, 4, true)
+        random_json(rng, 4)
     } else {
         doc.clone()
     };
@@ -1881,7 +1832,7 @@ fn random_multipart(rng: &mut fastrand::Rng, boundary: &str, unique_names: bool)
         match rng.u8(..4) {
             0 => {
                 out.extend_from_slice(b"Content-Type: application/json\r\n\r\n");
-                out.extend_from_slice(random_json(rng, 2, true).to_string().as_bytes());
+                out.extend_from_slice(random_json(rng, 2).to_string().as_bytes());
             }
             1 => {
                 out.extend_from_slice(b"Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");

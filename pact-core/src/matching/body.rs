@@ -383,8 +383,18 @@ fn compare_multipart(
     };
     let mut out = Vec::new();
     for (i, ep) in eparts.iter().enumerate() {
+        // Parts are paired by name, the n-th of a name with the n-th of that name.
         let found = match &ep.name {
-            Some(n) => aparts.iter().find(|p| p.name.as_deref() == Some(n)),
+            Some(n) => {
+                let nth = eparts[..i]
+                    .iter()
+                    .filter(|p| p.name.as_ref() == Some(n))
+                    .count();
+                aparts
+                    .iter()
+                    .filter(|p| p.name.as_ref() == Some(n))
+                    .nth(nth)
+            }
             None => aparts.get(i),
         };
         let label = ep.name.clone().unwrap_or_else(|| i.to_string());

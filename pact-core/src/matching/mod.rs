@@ -403,8 +403,14 @@ fn match_headers(
     let mut out = Vec::new();
     let Some(expected) = expected else { return out };
     let header_rules = rules.category(Category::Header);
-    for (name, evs) in expected.iter() {
-        let Some(avs) = actual.and_then(|a| a.get_ignore_case(name)) else {
+    let mut seen: Vec<&str> = Vec::new();
+    for (name, _) in expected.iter() {
+        if seen.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        seen.push(name);
+        let evs = expected.all_ignore_case(name).unwrap_or_default();
+        let Some(avs) = actual.and_then(|a| a.all_ignore_case(name)) else {
             out.push(Mismatch::new(
                 MismatchKind::Header,
                 name,
@@ -414,6 +420,7 @@ fn match_headers(
             ));
             continue;
         };
+        let (evs, avs) = (evs.as_slice(), avs.as_slice());
         let (ev, av) = (header_values(name, evs), header_values(name, avs));
         if let Some(list) = header_rules.and_then(|c| c.for_name(name, true)) {
             for d in check_strings(list, &ev, &av) {

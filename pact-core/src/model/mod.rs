@@ -127,6 +127,21 @@ impl MultiMap {
             .map(|(_, v)| v.as_slice())
     }
 
+    /// All the values of every entry whose name equals `name` ignoring ASCII case, in order
+    /// (HTTP allows `X-A` and `x-a` in one message; they are one header).
+    pub fn all_ignore_case(&self, name: &str) -> Option<Vec<String>> {
+        let values: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .flat_map(|(_, v)| v.iter().cloned())
+            .collect();
+        self.entries
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(name))
+            .then_some(values)
+    }
+
     /// Mutable values by name, ignoring ASCII case.
     pub fn get_mut_ignore_case(&mut self, name: &str) -> Option<&mut Vec<String>> {
         self.entries

@@ -3,13 +3,9 @@
 use super::*;
 use crate::error::PactError;
 use crate::generators::Generators;
-use crate::rules::{Category, MatchingRules, PathExpr, PathToken, RuleList};
+use crate::rules::MatchingRules;
 use base64::Engine as _;
 use serde_json::{Map, Value};
-use std::cell::RefCell;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 
 /// Reads a pact from its JSON text. `source` names the file in errors.
 pub fn read_pact(text: &str, source: &str) -> Result<Pact, PactError> {
@@ -412,7 +408,7 @@ impl Reader {
         field: &str,
     ) -> Result<(MatchingRules, Generators), PactError> {
         let rules = match obj.get("matchingRules") {
-            Some(v) => read_matching_rules(v)
+            Some(v) => MatchingRules::from_json(v)
                 .map_err(|e| self.err(&format!("{field}.matchingRules"), e))?,
             None => MatchingRules::default(),
         };
@@ -552,133 +548,6 @@ impl Reader {
                         .unwrap_or_else(ContentType::json),
                 ),
             },
-        }
-    }
-}
-
-/// How many rule lists [`read_rule_list`] remembers per thread before starting afresh.
-const RULE_LIST_MEMO_SIZE: usize = 4096;
-
-/// Rule lists already read, with their JSON, by a hash of that JSON. A pact repeats the same
-/// few matcher lists in many interactions, and compiling a regex (tens of microseconds for
-/// `\d+`) costs far more than hashing and comparing its list: without this, reading a large
-/// pact is dominated by recompiling the same expressions.
-#[derive(Default)]
-struct RuleListMemo {
-    /// How many lists `by_hash` holds.
-    len: usize,
-    by_hash: HashMap<u64, Vec<(Value, RuleList)>>,
-}
-
-thread_local! {
-    static RULE_LISTS: RefCell<RuleListMemo> = RefCell::new(RuleListMemo::default());
-}
-
-/// [`MatchingRules::from_json`], reading each distinct rule list once (per thread). On an
-/// error anywhere this goes to `MatchingRules::from_json`, which gives the error.
-fn read_matching_rules(v: &Value) -> Result<MatchingRules, String> {
-    let by_category = || -> Option<MatchingRules> {
-        let mut out = MatchingRules::default();
-        for (k, rules) in v.as_object()? {
-            if k.starts_with('$') {
-                // The V2 form: `$.body.a`, `$.headers.Accept`, `$.path`...
-                let (cat, key) = v2_rule_key(k)?;
-                out.add(cat, &key, read_rule_list(rules)?).ok()?;
-                continue;
-            }
-            let cat = Category::from_name(k)?;
-            if cat.is_single() {
-                out.add(cat, "", read_rule_list(rules)?).ok()?;
-            } else {
-                for (key, list) in rules.as_object()? {
-                    out.add(cat, key, read_rule_list(list)?).ok()?;
-                }
-            }
-        }
-        Some(out)
-    };
-    match by_category() {
-        Some(rules) => Ok(rules),
-        None => MatchingRules::from_json(v),
-    }
-}
-
-/// The category and key of a V2 rule path, as `MatchingRules::from_json` reads them:
-/// `$.body.a[0]` is `$.a[0]` of the body, `$.headers.Accept` the `Accept` header, `$.path`
-/// the path.
-fn v2_rule_key(key: &str) -> Option<(Category, String)> {
-    let expr = PathExpr::parse(key).ok()?;
-    let name = |i: usize| match expr.tokens().get(i) {
-        Some(PathToken::Field(f)) => Some(f.clone()),
-        Some(PathToken::Star) => Some("*".to_string()),
-        _ => None,
-    };
-    let cat = Category::from_name(&name(1)?)?;
-    let sub_key = if cat == Category::Body {
-        let rest = key.trim_start_matches('$');
-        let rest = rest.strip_prefix(".body").unwrap_or(rest);
-        let rest = rest.strip_prefix("['body']").unwrap_or(rest);
-        format!("${rest}")
-    } else if cat.is_single() {
-        String::new()
-    } else {
-        name(2)?
-    };
-    Some((cat, sub_key))
-}
-
-/// [`RuleList::from_json`] through the per-thread memo; None on error.
-fn read_rule_list(v: &Value) -> Option<RuleList> {
-    let mut hasher = DefaultHasher::new();
-    hash_json(v, &mut hasher);
-    let hash = hasher.finish();
-    let known = RULE_LISTS.with(|m| {
-        let m = m.borrow();
-        let same = m.by_hash.get(&hash)?.iter().find(|(json, _)| json == v)?;
-        Some(same.1.clone())
-    });
-    if known.is_some() {
-        return known;
-    }
-    let list = RuleList::from_json(v).ok()?;
-    RULE_LISTS.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len >= RULE_LIST_MEMO_SIZE {
-            *m = RuleListMemo::default();
-        }
-        m.by_hash
-            .entry(hash)
-            .or_default()
-            .push((v.clone(), list.clone()));
-        m.len += 1;
-    });
-    Some(list)
-}
-
-/// Hashes a JSON value consistently with its equality (equal values, equal hashes).
-fn hash_json(v: &Value, h: &mut DefaultHasher) {
-    std::mem::discriminant(v).hash(h);
-    match v {
-        Value::Null => {}
-        Value::Bool(b) => b.hash(h),
-        Value::Number(n) => {
-            n.as_u64().hash(h);
-            n.as_i64().hash(h);
-            n.as_f64().map(f64::to_bits).hash(h);
-        }
-        Value::String(s) => s.hash(h),
-        Value::Array(items) => {
-            items.len().hash(h);
-            items.iter().for_each(|item| hash_json(item, h));
-        }
-        Value::Object(map) => {
-            // Equal maps may list their keys in different orders (with serde_json's
-            // `preserve_order`): then the hashes differ, which only costs a miss.
-            map.len().hash(h);
-            for (k, item) in map {
-                k.hash(h);
-                hash_json(item, h);
-            }
         }
     }
 }
