@@ -34,9 +34,18 @@ impl Pattern {
     pub fn new(source: &str) -> Result<Pattern, regex::Error> {
         // The expression is checked on its own: inside the anchoring group an unbalanced one
         // such as `a)|(b` would parse, and mean something else.
-        regex_syntax::Parser::new()
-            .parse(source)
-            .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+        // An ASCII-mode parse is cheap and accepts most expressions; only when it refuses one
+        // does the full Unicode parse (which expands `\d` into hundreds of ranges) decide.
+        let ascii = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(source);
+        if ascii.is_err() {
+            regex_syntax::Parser::new()
+                .parse(source)
+                .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+        }
         Ok(Pattern {
             source: source.to_string(),
             compiled: Arc::default(),
