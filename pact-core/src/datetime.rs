@@ -495,7 +495,20 @@ impl DateTimePattern {
     /// not matching.
     #[must_use]
     pub fn matches(&self, value: &str) -> bool {
-        let input: Vec<char> = value.chars().collect();
+        // Dates are short: decode them on the stack, as this runs once per value matched.
+        let mut small = ['\0'; 48];
+        let owned: Vec<char>;
+        let input: &[char] = if value.len() <= small.len() {
+            let mut n = 0;
+            for (slot, c) in small.iter_mut().zip(value.chars()) {
+                *slot = c;
+                n += 1;
+            }
+            small.get(..n).unwrap_or_default()
+        } else {
+            owned = value.chars().collect();
+            &owned
+        };
         let mut budget = 50_000usize.saturating_add(self.items.len().saturating_mul(4));
         // States (item, position, fields so far) already known not to lead
         // to a match; remembering them keeps the search polynomial.

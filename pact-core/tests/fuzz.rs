@@ -777,6 +777,7 @@ fn as_written(read: &mut Interaction, found: &mut Interaction, spec: SpecVersion
         if let Body::Present {
             bytes,
             content_type: Some(ct),
+            ..
         } = &*body
         {
             if ct.is_json() && bytes.trim_ascii() == b"null" {

@@ -97,10 +97,11 @@ pub(crate) fn compare_bodies(
     }
     let act = actual_ct.unwrap_or_else(|| ect.clone());
     if ect.is_json() {
-        match (
-            serde_json::from_slice::<Value>(e),
-            serde_json::from_slice::<Value>(a),
-        ) {
+        let parsed_expected = match expected {
+            Body::Present { json, .. } => json.get_or_parse(e),
+            _ => serde_json::from_slice::<Value>(e).map(std::sync::Arc::new),
+        };
+        match (parsed_expected, serde_json::from_slice::<Value>(a)) {
             (Ok(ev), Ok(av)) => {
                 return JsonComparison::new(ctx.rules, ctx.allow_unexpected, ctx.kind).run(&ev, &av)
             }

@@ -2,9 +2,7 @@
 
 use super::values::{check_list, check_rule, describe};
 use super::{Mismatch, MismatchKind};
-use crate::rules::{
-    push_segment, Cursor, MatchingRule, RuleCategory, RuleIndex, RuleList, Segment,
-};
+use crate::rules::{render_path, Cursor, MatchingRule, RuleCategory, RuleIndex, RuleList, Segment};
 use serde_json::{Map, Value};
 
 /// Walks an expected and an actual document side by side.
@@ -33,37 +31,50 @@ impl<'r> JsonComparison<'r> {
     /// Compares two documents from the root.
     pub(crate) fn run(mut self, expected: &Value, actual: &Value) -> Vec<Mismatch> {
         let cursor = self.index.root();
-        let mut path = String::from("$");
+        let mut path = vec![Segment::Root];
         self.compare(&cursor, &mut path, expected, actual);
         self.mismatches
     }
 
-    fn push(&mut self, path: &str, expected: &Value, actual: &Value, description: String) {
+    /// Records a mismatch; the path is rendered only now, as most nodes never need it.
+    fn push(
+        &mut self,
+        path: &[Segment<'_>],
+        expected: &Value,
+        actual: &Value,
+        description: String,
+    ) {
+        let path = render_path(path);
         self.mismatches.push(Mismatch::new(
             self.kind,
-            path,
+            path.as_str(),
             expected.to_string(),
             actual.to_string(),
             description,
         ));
     }
 
-    fn child<T>(
+    fn child<'v, T>(
         &mut self,
         cursor: &Cursor<'r>,
-        path: &mut String,
-        segment: Segment<'_>,
-        f: impl FnOnce(&mut Self, &Cursor<'r>, &mut String) -> T,
+        path: &mut Vec<Segment<'v>>,
+        segment: Segment<'v>,
+        f: impl FnOnce(&mut Self, &Cursor<'r>, &mut Vec<Segment<'v>>) -> T,
     ) -> T {
-        let len = path.len();
-        push_segment(path, &segment);
         let next = self.index.step(cursor, segment);
+        path.push(segment);
         let out = f(self, &next, path);
-        path.truncate(len);
+        path.pop();
         out
     }
 
-    fn compare(&mut self, cursor: &Cursor<'r>, path: &mut String, e: &Value, a: &Value) {
+    fn compare<'v>(
+        &mut self,
+        cursor: &Cursor<'r>,
+        path: &mut Vec<Segment<'v>>,
+        e: &'v Value,
+        a: &'v Value,
+    ) {
         let rules = cursor.rules().filter(|r| !r.rules.is_empty());
         let cascaded = cursor.is_cascaded();
         match (e, a) {
@@ -105,19 +116,26 @@ impl<'r> JsonComparison<'r> {
         }
     }
 
-    fn apply(&mut self, list: &RuleList, cascaded: bool, path: &str, e: &Value, a: &Value) {
+    fn apply(
+        &mut self,
+        list: &RuleList,
+        cascaded: bool,
+        path: &[Segment<'_>],
+        e: &Value,
+        a: &Value,
+    ) {
         for d in check_list(list, |r| check_rule(effective(r, cascaded), e, a, false)) {
             self.push(path, e, a, d);
         }
     }
 
-    fn compare_objects(
+    fn compare_objects<'v>(
         &mut self,
         cursor: &Cursor<'r>,
-        path: &mut String,
+        path: &mut Vec<Segment<'v>>,
         rules: Option<&'r RuleList>,
-        (e, em): (&Value, &Map<String, Value>),
-        (a, am): (&Value, &Map<String, Value>),
+        (e, em): (&'v Value, &'v Map<String, Value>),
+        (a, am): (&'v Value, &'v Map<String, Value>),
     ) {
         let mut ignore_keys = false;
         let mut values_mode = false;
@@ -206,7 +224,7 @@ impl<'r> JsonComparison<'r> {
                 };
                 let m = Mismatch::new(
                     self.kind,
-                    path.as_str(),
+                    render_path(path),
                     e.to_string(),
                     a.to_string(),
                     description,
@@ -216,13 +234,13 @@ impl<'r> JsonComparison<'r> {
         }
     }
 
-    fn compare_arrays(
+    fn compare_arrays<'v>(
         &mut self,
         cursor: &Cursor<'r>,
-        path: &mut String,
+        path: &mut Vec<Segment<'v>>,
         rules: Option<&'r RuleList>,
-        (e, el): (&Value, &[Value]),
-        (a, al): (&Value, &[Value]),
+        (e, el): (&'v Value, &'v [Value]),
+        (a, al): (&'v Value, &'v [Value]),
     ) {
         let cascaded = cursor.is_cascaded();
         if let Some(list) = rules.filter(|l| !l.is_equality_only()) {

@@ -1,6 +1,7 @@
 //! Bodies of requests, responses and messages, with their content types.
 
 use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// A parsed media type: `type/subtype` plus parameters, compared without case.
 ///
@@ -140,7 +141,45 @@ pub enum Body {
         bytes: Vec<u8>,
         /// The declared content type, when the pact or message said one.
         content_type: Option<ContentType>,
+        /// The bytes parsed as JSON, kept once a matcher needed them (see [`JsonCache`]).
+        json: JsonCache,
     },
+}
+
+/// The parsed form of a JSON body, kept so that an expected body matched against many actual
+/// ones (every request a mock server receives) is parsed once. The cache holds the bytes it
+/// parsed and is used only while they are still the body's bytes, so changing `bytes` can
+/// never give a stale document. Clones share it; it never takes part in equality.
+#[derive(Clone, Default)]
+pub struct JsonCache(Arc<Mutex<Option<(Vec<u8>, Arc<serde_json::Value>)>>>);
+
+impl JsonCache {
+    /// The document `bytes` parse to, from the cache when it was parsed from the same bytes.
+    pub fn get_or_parse(&self, bytes: &[u8]) -> Result<Arc<serde_json::Value>, serde_json::Error> {
+        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((parsed_from, doc)) = slot.as_ref() {
+            if parsed_from.as_slice() == bytes {
+                return Ok(Arc::clone(doc));
+            }
+        }
+        let doc = Arc::new(serde_json::from_slice(bytes)?);
+        *slot = Some((bytes.to_vec(), Arc::clone(&doc)));
+        Ok(doc)
+    }
+}
+
+impl PartialEq for JsonCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for JsonCache {}
+
+impl fmt::Debug for JsonCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("JsonCache")
+    }
 }
 
 impl Body {
@@ -155,6 +194,7 @@ impl Body {
         Body::Present {
             bytes: v.to_string().into_bytes(),
             content_type: Some(ContentType::json()),
+            json: JsonCache::default(),
         }
     }
 
@@ -167,6 +207,7 @@ impl Body {
             Body::Present {
                 bytes,
                 content_type,
+                json: JsonCache::default(),
             }
         }
     }

@@ -5,7 +5,7 @@ mod body;
 mod read;
 mod write;
 
-pub use body::{split_media_type, Body, ContentType};
+pub use body::{split_media_type, Body, ContentType, JsonCache};
 pub use read::{parse_query_string, read_pact, read_pact_bytes, Reader};
 
 use crate::generators::Generators;

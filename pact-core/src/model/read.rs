@@ -528,26 +528,20 @@ impl Reader {
                 let is_json = ct.as_ref().is_some_and(ContentType::is_json);
                 if is_json && serde_json::from_str::<Value>(s).is_err() {
                     // A JSON body that is a bare string: keep it as the JSON string it is.
-                    Body::Present {
-                        bytes: Value::String(s.clone()).to_string().into_bytes(),
-                        content_type: ct,
-                    }
+                    Body::bytes(Value::String(s.clone()).to_string(), ct)
                 } else {
-                    Body::Present {
-                        bytes: s.clone().into_bytes(),
-                        content_type: ct,
-                    }
+                    Body::bytes(s.clone(), ct)
                 }
             }
-            other => Body::Present {
-                // `to_vec` writes the same compact text as `to_string`, without going
-                // through `fmt`, which takes three times as long on large bodies.
-                bytes: serde_json::to_vec(other).unwrap_or_else(|_| other.to_string().into_bytes()),
-                content_type: Some(
+            // `to_vec` writes the same compact text as `to_string`, without going through
+            // `fmt`, which takes three times as long on large bodies.
+            other => Body::bytes(
+                serde_json::to_vec(other).unwrap_or_else(|_| other.to_string().into_bytes()),
+                Some(
                     ct.filter(ContentType::is_json)
                         .unwrap_or_else(ContentType::json),
                 ),
-            },
+            ),
         }
     }
 }

@@ -34,14 +34,17 @@ impl Pattern {
     pub fn new(source: &str) -> Result<Pattern, regex::Error> {
         // The expression is checked on its own: inside the anchoring group an unbalanced one
         // such as `a)|(b` would parse, and mean something else.
-        // An ASCII-mode parse is cheap and accepts most expressions; only when it refuses one
-        // does the full Unicode parse (which expands `\d` into hundreds of ranges) decide.
-        let ascii = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(source);
-        if ascii.is_err() {
+        // The syntax tree catches malformed expressions cheaply. Translating it, which expands
+        // `\d` into hundreds of Unicode ranges, can only fail on Unicode classes, flags or
+        // non-ASCII text, so only such expressions pay for it.
+        regex_syntax::ast::parse::Parser::new()
+            .parse(source)
+            .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+        if !source.is_ascii()
+            || source.contains("\\p")
+            || source.contains("\\P")
+            || source.contains("(?")
+        {
             regex_syntax::Parser::new()
                 .parse(source)
                 .map_err(|e| regex::Error::Syntax(e.to_string()))?;

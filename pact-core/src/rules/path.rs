@@ -49,86 +49,102 @@ impl PathExpr {
             expression: expression.to_string(),
             reason,
         };
-        let chars: Vec<char> = expression.chars().collect();
-        let mut tokens = vec![PathToken::Root];
-        if chars.is_empty() {
-            return Err(err("it is empty".into()));
-        }
-        if chars[0] != '$' {
-            let name: String = chars.iter().collect();
-            if name.contains(['.', '[', ']']) {
-                return Err(err("it must start with '$'".into()));
+        // The syntax is ASCII, so the scan works on bytes; positions in messages count
+        // characters, as a person reads them.
+        let pos = |byte: usize| expression.get(..byte).map_or(byte, |s| s.chars().count());
+        let b = expression.as_bytes();
+        let mut tokens = Vec::with_capacity(4);
+        tokens.push(PathToken::Root);
+        match b.first() {
+            None => return Err(err("it is empty".into())),
+            Some(b'$') => {}
+            Some(_) => {
+                if expression.contains(['.', '[', ']']) {
+                    return Err(err("it must start with '$'".into()));
+                }
+                tokens.push(field_or_star(expression.to_string()));
+                return Ok(PathExpr {
+                    source: expression.to_string(),
+                    tokens,
+                });
             }
-            tokens.push(field_or_star(name));
-            return Ok(PathExpr {
-                source: expression.to_string(),
-                tokens,
-            });
         }
         let mut i = 1;
-        while i < chars.len() {
-            match chars[i] {
-                '.' => {
+        while i < b.len() {
+            match b[i] {
+                b'.' => {
                     let start = i + 1;
-                    let mut j = start;
-                    while j < chars.len() && chars[j] != '.' && chars[j] != '[' {
-                        // A name with these must be written `['...']`.
-                        if chars[j].is_whitespace() || matches!(chars[j], ']' | '\'' | '"') {
-                            return Err(err(format!(
-                                "unexpected character '{}' at position {j}",
-                                chars[j]
-                            )));
-                        }
-                        j += 1;
-                    }
-                    if j == start {
-                        return Err(err(format!("expected a field name at position {start}")));
-                    }
-                    tokens.push(field_or_star(chars[start..j].iter().collect()));
-                    i = j;
-                }
-                '[' => {
-                    let close = chars[i + 1..]
+                    let end = b[start..]
                         .iter()
-                        .position(|&c| c == ']')
-                        .map(|p| p + i + 1);
-                    let inner: String = match chars.get(i + 1) {
-                        Some(&q @ ('\'' | '"')) => {
-                            let end = chars[i + 2..]
-                                .iter()
-                                .position(|&c| c == q)
-                                .map(|p| p + i + 2)
-                                .ok_or_else(|| {
-                                    err(format!("unterminated quoted name at position {}", i + 1))
-                                })?;
-                            if chars.get(end + 1) != Some(&']') {
-                                return Err(err(format!("expected ']' at position {}", end + 1)));
-                            }
-                            let name: String = chars[i + 2..end].iter().collect();
-                            tokens.push(PathToken::Field(name));
-                            i = end + 2;
-                            continue;
-                        }
-                        _ => {
-                            let close = close
-                                .ok_or_else(|| err(format!("unterminated '[' at position {i}")))?;
-                            chars[i + 1..close].iter().collect()
-                        }
-                    };
-                    let close = close.unwrap_or(chars.len());
-                    let inner = inner.trim();
-                    if inner == "*" {
-                        tokens.push(PathToken::StarIndex);
-                    } else if let Ok(n) = inner.parse::<usize>() {
-                        tokens.push(PathToken::Index(n));
-                    } else {
+                        .position(|&c| c == b'.' || c == b'[')
+                        .map_or(b.len(), |p| p + start);
+                    let name = &expression[start..end];
+                    // A name with these must be written `['...']`.
+                    let bad = name
+                        .char_indices()
+                        .find(|(_, c)| c.is_whitespace() || matches!(c, ']' | '\'' | '"'));
+                    if let Some((k, c)) = bad {
                         return Err(err(format!(
-                            "expected an index, '*' or a quoted name inside [] at position {i}, found '{inner}'"
+                            "unexpected character '{c}' at position {}",
+                            pos(start + k)
                         )));
                     }
-                    i = close + 1;
+                    if name.is_empty() {
+                        return Err(err(format!(
+                            "expected a field name at position {}",
+                            pos(start)
+                        )));
+                    }
+                    tokens.push(field_or_star(name.to_string()));
+                    i = end;
                 }
-                c => return Err(err(format!("unexpected character '{c}' at position {i}"))),
+                b'[' => match b.get(i + 1) {
+                    Some(&q @ (b'\'' | b'"')) => {
+                        let end = b[i + 2..]
+                            .iter()
+                            .position(|&c| c == q)
+                            .map(|p| p + i + 2)
+                            .ok_or_else(|| {
+                                err(format!(
+                                    "unterminated quoted name at position {}",
+                                    pos(i + 1)
+                                ))
+                            })?;
+                        if b.get(end + 1) != Some(&b']') {
+                            return Err(err(format!("expected ']' at position {}", pos(end + 1))));
+                        }
+                        tokens.push(PathToken::Field(expression[i + 2..end].to_string()));
+                        i = end + 2;
+                    }
+                    _ => {
+                        let close = b[i + 1..]
+                            .iter()
+                            .position(|&c| c == b']')
+                            .map(|p| p + i + 1)
+                            .ok_or_else(|| {
+                                err(format!("unterminated '[' at position {}", pos(i)))
+                            })?;
+                        let inner = expression[i + 1..close].trim();
+                        if inner == "*" {
+                            tokens.push(PathToken::StarIndex);
+                        } else if let Ok(n) = inner.parse::<usize>() {
+                            tokens.push(PathToken::Index(n));
+                        } else {
+                            return Err(err(format!(
+                                "expected an index, '*' or a quoted name inside [] at position {}, found '{inner}'",
+                                pos(i)
+                            )));
+                        }
+                        i = close + 1;
+                    }
+                },
+                _ => {
+                    let c = expression[i..].chars().next().unwrap_or('?');
+                    return Err(err(format!(
+                        "unexpected character '{c}' at position {}",
+                        pos(i)
+                    )));
+                }
             }
         }
         Ok(PathExpr {
