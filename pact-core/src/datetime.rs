@@ -538,7 +538,7 @@ impl DateTimePattern {
                     found.then_some((end, frame.parsed))
                 }
                 Some(Item::Field { letter, count }) => {
-                    field_candidates(*letter, *count, &input, frame.pos, &frame.parsed)
+                    field_candidates(*letter, *count, input, frame.pos, &frame.parsed)
                         .into_iter()
                         .nth(frame.next_alternative)
                 }

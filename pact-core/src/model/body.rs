@@ -151,7 +151,10 @@ pub enum Body {
 /// parsed and is used only while they are still the body's bytes, so changing `bytes` can
 /// never give a stale document. Clones share it; it never takes part in equality.
 #[derive(Clone, Default)]
-pub struct JsonCache(Arc<Mutex<Option<(Vec<u8>, Arc<serde_json::Value>)>>>);
+pub struct JsonCache(Arc<Mutex<Option<Parsed>>>);
+
+/// The bytes a document was parsed from, and the document.
+type Parsed = (Vec<u8>, Arc<serde_json::Value>);
 
 impl JsonCache {
     /// The document `bytes` parse to, from the cache when it was parsed from the same bytes.
