@@ -495,6 +495,83 @@ impl DateTimePattern {
     /// not matching.
     #[must_use]
     pub fn matches(&self, value: &str) -> bool {
+        if let Some(verdict) = self.matches_fixed_width(value) {
+            return verdict;
+        }
+        self.matches_general(value)
+    }
+
+    /// The common ISO layouts (`yyyy-MM-dd`, `HH:mm:ss`, `yyyy-MM-dd'T'HH:mm:ss.SSS`...) are
+    /// fixed-width numbers between literals: checked in one pass, without the backtracking
+    /// search. None when the pattern has any other field, and the general matcher decides.
+    fn matches_fixed_width(&self, value: &str) -> Option<bool> {
+        let mut rest = value.as_bytes();
+        let (mut year, mut month, mut day) = (None, None, None);
+        let mut seen = [false; 7];
+        for item in &self.items {
+            match item {
+                Item::Literal(text) => {
+                    for c in text {
+                        let c = u8::try_from(u32::from(*c)).ok().filter(u8::is_ascii)?;
+                        match rest.split_first() {
+                            Some((b, tail)) if *b == c => rest = tail,
+                            _ => return Some(false),
+                        }
+                    }
+                }
+                Item::Field { letter, count } => {
+                    let (max, width) = match (letter, count) {
+                        ('y', 4) => (9999, 4),
+                        ('M', 2) => (12, 2),
+                        ('d', 2) => (31, 2),
+                        ('H', 2) => (23, 2),
+                        ('m', 2) => (59, 2),
+                        ('s', 2) => (60, 2),
+                        ('S', n) if *n <= 9 => (u32::MAX, *n),
+                        _ => return None,
+                    };
+                    // A field written twice must agree with itself: the general matcher knows how.
+                    let slot = "yMdHmsS".find(*letter).and_then(|i| seen.get_mut(i))?;
+                    if std::mem::replace(slot, true) {
+                        return None;
+                    }
+                    let Some((digits, tail)) = rest.split_at_checked(width) else {
+                        return Some(false);
+                    };
+                    if !digits.iter().all(u8::is_ascii_digit) {
+                        return Some(false);
+                    }
+                    let n = digits.iter().fold(0u32, |n, d| {
+                        n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+                    });
+                    let min = u32::from(matches!(letter, 'y' | 'M' | 'd'));
+                    if n < min || n > max {
+                        return Some(false);
+                    }
+                    match letter {
+                        'y' => year = Some(n),
+                        'M' => month = Some(n),
+                        'd' => day = Some(n),
+                        _ => {}
+                    }
+                    rest = tail;
+                }
+            }
+        }
+        if !rest.is_empty() {
+            return Some(false);
+        }
+        if let (Some(d), Some(m)) = (day, month) {
+            // Without a year, 29 February is possible.
+            let y = year.map_or(2000, i64::from);
+            if d > days_in_month(y, m) {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+
+    fn matches_general(&self, value: &str) -> bool {
         // Dates are short: decode them on the stack, as this runs once per value matched.
         let mut small = ['\0'; 48];
         let owned: Vec<char>;
@@ -2640,5 +2717,64 @@ mod tests {
         let long = "yyyy-MM-dd ".repeat(2000);
         let p = pattern(&long);
         assert!(p.matches(&"2024-02-29 ".repeat(2000)));
+    }
+    #[test]
+    fn the_fixed_width_path_agrees_with_the_general_matcher() {
+        let patterns = [
+            "yyyy-MM-dd",
+            "HH:mm:ss",
+            "yyyy-MM-dd'T'HH:mm:ss",
+            "yyyy-MM-dd'T'HH:mm:ss.SSS",
+            "dd/MM/yyyy",
+            "MM-dd",
+            "yyyyMMdd",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for p in patterns {
+            let pattern = DateTimePattern::parse(p).unwrap();
+            assert!(
+                pattern.matches_fixed_width("").is_some(),
+                "{p} takes the fast path"
+            );
+            let example = pattern.format(&DateTime::from_unix(1_700_000_000, 0));
+            for _ in 0..3000 {
+                let mut v: Vec<u8> = example.clone().into_bytes();
+                for _ in 0..(next() % 3) {
+                    if v.is_empty() {
+                        break;
+                    }
+                    let at = (next() % v.len() as u64) as usize;
+                    match next() % 4 {
+                        0 => v[at] = b'0' + (next() % 10) as u8,
+                        1 => v[at] = b"-:/T.x 9"[(next() % 8) as usize],
+                        2 => {
+                            v.remove(at);
+                        }
+                        _ => v.insert(at, b'0' + (next() % 10) as u8),
+                    }
+                }
+                let v = String::from_utf8_lossy(&v).into_owned();
+                assert_eq!(
+                    pattern.matches_fixed_width(&v),
+                    Some(pattern.matches_general(&v)),
+                    "{p} on {v:?}"
+                );
+            }
+        }
+        for (p, v, ok) in [
+            ("yyyy-MM-dd", "2024-02-29", true),
+            ("yyyy-MM-dd", "2023-02-29", false),
+            ("yyyy-MM-dd", "2023-13-01", false),
+            ("HH:mm:ss", "24:00:00", false),
+            ("yyyy-MM-dd'T'HH:mm:ss.SSS", "2024-01-31T10:20:30.123", true),
+        ] {
+            assert_eq!(DateTimePattern::parse(p).unwrap().matches(v), ok, "{p} {v}");
+        }
     }
 }
