@@ -871,15 +871,7 @@ fn rules_of(i: &mut Interaction) -> Vec<&mut MatchingRules> {
 /// The same rules, each category's in the order of their keys.
 fn sorted_rules(rules: &MatchingRules) -> MatchingRules {
     let mut out = MatchingRules::default();
-    for c in [
-        Category::Method,
-        Category::Path,
-        Category::Query,
-        Category::Header,
-        Category::Body,
-        Category::Status,
-        Category::Metadata,
-    ] {
+    for c in Category::ALL {
         let Some(cat) = rules.category(c) else {
             continue;
         };

@@ -603,15 +603,7 @@ fn rule_kind(r: &MatchingRule) -> &'static str {
 
 fn all_rule_kinds(p: &Pact) -> BTreeSet<&'static str> {
     fn add(out: &mut BTreeSet<&'static str>, r: &pact_core::rules::MatchingRules) {
-        for c in [
-            Category::Method,
-            Category::Path,
-            Category::Query,
-            Category::Header,
-            Category::Body,
-            Category::Status,
-            Category::Metadata,
-        ] {
+        for c in Category::ALL {
             for (_, _, list) in r.category(c).into_iter().flat_map(|c| c.iter()) {
                 for rule in &list.rules {
                     out.insert(rule_kind(rule));

@@ -530,6 +530,17 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in the order pact files list them.
+    pub const ALL: [Category; 7] = [
+        Category::Method,
+        Category::Path,
+        Category::Query,
+        Category::Header,
+        Category::Body,
+        Category::Status,
+        Category::Metadata,
+    ];
+
     /// The name used in pact files.
     pub fn name(self) -> &'static str {
         match self {
