@@ -8,7 +8,7 @@
 pub mod regex_string;
 
 use crate::datetime::{evaluate_expression, DateTime, DateTimePattern, ExpressionKind};
-use crate::model::{Body, MessageContents, MultiMap, Request, Response};
+use crate::model::{Body, JsonCache, MessageContents, MultiMap, Request, Response};
 use crate::rules::{Category, PathExpr, PathToken};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -690,9 +690,12 @@ impl Generators {
         if gens.is_empty() {
             return Ok(());
         }
-        let Body::Present { bytes, .. } = body else {
+        let Body::Present { bytes, json, .. } = body else {
             return Ok(());
         };
+        // The body is a clone sharing its parse cache with the expectation: give the new
+        // bytes a cache of their own.
+        *json = JsonCache::default();
         match serde_json::from_slice::<Value>(bytes) {
             Ok(mut doc) => {
                 for (path, g) in gens {

@@ -29,8 +29,9 @@ fn mismatch(ctx: &BodyContext<'_>, path: &str, e: &[u8], a: &[u8], d: String) ->
 
 /// Rules on the whole body (`$`), if any.
 fn root_rules<'a>(ctx: &BodyContext<'a>) -> Option<&'a crate::rules::RuleList> {
-    let index = RuleIndex::new(ctx.rules);
-    index.root().rules().filter(|r| !r.rules.is_empty())
+    ctx.rules?
+        .best_for_path(&[Segment::Root])
+        .filter(|r| !r.rules.is_empty())
 }
 
 /// Compares bodies with their content types (declared, or detected when not declared).
@@ -68,8 +69,13 @@ pub(crate) fn compare_bodies(
             )];
         }
         _ => {
+            let expected_kind = if matches!(expected, Body::Null) {
+                "a null body"
+            } else {
+                "an empty body"
+            };
             let d = format!(
-                "Expected an empty body but received '{}'",
+                "Expected {expected_kind} but received '{}'",
                 String::from_utf8_lossy(a)
             );
             return vec![mismatch(ctx, "$", e, a, d)];

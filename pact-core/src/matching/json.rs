@@ -75,8 +75,8 @@ impl<'r> JsonComparison<'r> {
         e: &'v Value,
         a: &'v Value,
     ) {
-        let rules = cursor.rules().filter(|r| !r.rules.is_empty());
         let cascaded = cursor.is_cascaded();
+        let rules = acting(cursor.rules(), cascaded);
         match (e, a) {
             (Value::Object(em), Value::Object(am)) => {
                 self.compare_objects(cursor, path, rules, (e, em), (a, am))
@@ -85,11 +85,11 @@ impl<'r> JsonComparison<'r> {
                 self.compare_arrays(cursor, path, rules, (e, el), (a, al))
             }
             _ => match rules {
-                Some(list) if !list.is_equality_only() => {
+                Some(list) => {
                     self.apply(list, cascaded, path, e, a);
                     let container = e.is_array() || e.is_object();
                     if container
-                        && !list.has_type_rule()
+                        && !has_type_rule(list, cascaded)
                         && std::mem::discriminant(e) != std::mem::discriminant(a)
                     {
                         let d = format!(
@@ -124,7 +124,10 @@ impl<'r> JsonComparison<'r> {
         e: &Value,
         a: &Value,
     ) {
-        for d in check_list(list, |r| check_rule(effective(r, cascaded), e, a, false)) {
+        let check = |r: &MatchingRule| {
+            effective(r, cascaded).map_or(Ok(()), |r| check_rule(r, e, a, false))
+        };
+        for d in check_list(list, check) {
             self.push(path, e, a, d);
         }
     }
@@ -140,10 +143,10 @@ impl<'r> JsonComparison<'r> {
         let mut ignore_keys = false;
         let mut values_mode = false;
         let cascaded = cursor.is_cascaded();
-        if let Some(list) = rules.filter(|l| !l.is_equality_only()) {
+        if let Some(list) = rules {
             self.apply(list, cascaded, path, e, a);
-            for rule in &list.rules {
-                match effective(rule, cascaded) {
+            for rule in list.rules.iter().filter_map(|r| effective(r, cascaded)) {
+                match rule {
                     MatchingRule::Values => {
                         ignore_keys = true;
                         values_mode = true;
@@ -243,10 +246,10 @@ impl<'r> JsonComparison<'r> {
         (a, al): (&'v Value, &'v [Value]),
     ) {
         let cascaded = cursor.is_cascaded();
-        if let Some(list) = rules.filter(|l| !l.is_equality_only()) {
+        if let Some(list) = rules {
             self.apply(list, cascaded, path, e, a);
-            for rule in &list.rules {
-                match effective(rule, cascaded) {
+            for rule in list.rules.iter().filter_map(|r| effective(r, cascaded)) {
+                match rule {
                     MatchingRule::ArrayContains(variants) => {
                         for v in variants {
                             let Some(example) = el.get(v.index) else {
@@ -272,15 +275,16 @@ impl<'r> JsonComparison<'r> {
                         return;
                     }
                     MatchingRule::EachValue(inner) => {
-                        let Some(first) = el.first() else { continue };
                         for (i, item) in al.iter().enumerate() {
+                            // With no example, an item is its own (only types can differ).
+                            let example = el.first().unwrap_or(item);
                             let errors: Vec<String> = inner
                                 .iter()
-                                .filter_map(|r| check_rule(r, first, item, false).err())
+                                .filter_map(|r| check_rule(r, example, item, false).err())
                                 .collect();
                             self.child(cursor, path, Segment::Index(i), |s, _, p| {
                                 for d in errors {
-                                    s.push(p, first, item, d);
+                                    s.push(p, example, item, d);
                                 }
                             });
                         }
@@ -289,14 +293,20 @@ impl<'r> JsonComparison<'r> {
                     _ => {}
                 }
             }
-            let Some(first) = el.first() else { return };
-            for (i, av) in al.iter().enumerate() {
-                let ev = el.get(i).unwrap_or(first);
-                self.child(cursor, path, Segment::Index(i), |s, c, p| {
-                    s.compare(c, p, ev, av)
-                });
+            if has_type_rule(list, cascaded) {
+                // Under a type rule any length will do (subject to min/max, checked above),
+                // and each item is compared with the example at its index, or the first.
+                let Some(first) = el.first() else { return };
+                for (i, av) in al.iter().enumerate() {
+                    let ev = el.get(i).unwrap_or(first);
+                    self.child(cursor, path, Segment::Index(i), |s, c, p| {
+                        s.compare(c, p, ev, av)
+                    });
+                }
+                return;
             }
-        } else {
+        }
+        {
             if el.len() != al.len() {
                 let d = format!(
                     "Expected a List with {} elements but received {} elements",
@@ -314,13 +324,33 @@ impl<'r> JsonComparison<'r> {
     }
 }
 
-/// A rule as it applies here: inherited rules keep only their type semantics.
-pub(crate) fn effective(rule: &MatchingRule, cascaded: bool) -> &MatchingRule {
+/// A rule as it applies here: inherited rules keep only their type semantics (see
+/// [`MatchingRule::cascaded`]).
+pub(crate) fn effective(rule: &MatchingRule, cascaded: bool) -> Option<&MatchingRule> {
     if cascaded {
         rule.cascaded()
     } else {
-        rule
+        Some(rule)
     }
+}
+
+/// The rules that act here, or None when what is left of them is only `equality` (which is
+/// what no rule means too).
+pub(crate) fn acting(list: Option<&RuleList>, cascaded: bool) -> Option<&RuleList> {
+    list.filter(|l| {
+        l.rules
+            .iter()
+            .filter_map(|r| effective(r, cascaded))
+            .any(|r| *r != MatchingRule::Equality)
+    })
+}
+
+/// True when a type rule acts here, which makes containers lenient about their length.
+pub(crate) fn has_type_rule(list: &RuleList, cascaded: bool) -> bool {
+    list.rules
+        .iter()
+        .filter_map(|r| effective(r, cascaded))
+        .any(MatchingRule::is_type_rule)
 }
 
 fn sorted_keys(m: &Map<String, Value>) -> String {
@@ -382,6 +412,65 @@ mod tests {
         assert_eq!(
             run(&[], json!([1, 2]), json!([1, 2, 3]), true),
             ["$ Expected a List with 2 elements but received 3 elements"]
+        );
+    }
+
+    #[test]
+    fn structural_rules_do_not_reach_below_where_they_are_written() {
+        let each_key = MatchingRule::EachKey(vec![MatchingRule::Regex(
+            crate::rules::Pattern::new("[a-z]+").unwrap(),
+        )]);
+        let e = json!({"m": {"a": "x"}});
+        assert!(run(
+            &[("$.m", each_key.clone())],
+            e.clone(),
+            json!({"m": {"b": "x"}}),
+            false
+        )
+        .is_empty());
+        // Below `$.m` values still compare: eachKey says nothing about them.
+        let grandchild = json!({"m": {"a": {"deep": "x"}}});
+        assert_eq!(
+            run(
+                &[("$.m", each_key)],
+                grandchild,
+                json!({"m": {"a": {"deep": "y"}}}),
+                false
+            ),
+            ["$.m.a.deep Expected 'y' (String) to be equal to 'x' (String)"]
+        );
+    }
+
+    #[test]
+    fn an_empty_rule_list_does_not_hide_a_parents_rules() {
+        let mut c = RuleCategory::default();
+        c.insert(Category::Body, "$", RuleList::single(MatchingRule::Type))
+            .unwrap();
+        c.insert(Category::Body, "$.a", RuleList::default())
+            .unwrap();
+        let m = JsonComparison::new(Some(&c), false, MismatchKind::Body)
+            .run(&json!({"a": "x"}), &json!({"a": "y"}));
+        assert!(m.is_empty(), "{m:?}");
+    }
+
+    #[test]
+    fn large_integers_compare_exactly() {
+        let m = run(
+            &[],
+            json!({"id": 9007199254740993_u64}),
+            json!({"id": 9007199254740992_u64}),
+            false,
+        );
+        assert_eq!(m.len(), 1);
+        assert!(run(&[], json!([1]), json!([1.0]), false).is_empty());
+    }
+
+    #[test]
+    fn only_type_rules_make_arrays_lenient_about_length() {
+        let rules = [("$", MatchingRule::NotEmpty)];
+        assert_eq!(
+            run(&rules, json!({"a": [1, 2]}), json!({"a": [1, 2, 3]}), true),
+            ["$.a Expected a List with 2 elements but received 3 elements"]
         );
     }
 }

@@ -188,7 +188,7 @@ pub fn match_message(
                 {
                     let ct =
                         |v: &Value| v.as_str().and_then(ContentType::parse).map(|c| c.essence());
-                    ct(ev).is_some() && ct(ev) == ct(av)
+                    ev == av || (ct(ev).is_some() && ct(ev) == ct(av))
                 } else {
                     ev == av || as_text(ev) == as_text(av)
                 };

@@ -60,7 +60,14 @@ pub(crate) fn check_rule(
     match rule {
         MatchingRule::Equality => {
             let equal = match (expected, actual) {
-                (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
+                // Integers compare exactly (ids above 2^53 differ); 1 and 1.0 are equal.
+                (Value::Number(e), Value::Number(a)) => {
+                    match (e.as_i64(), a.as_i64(), e.as_u64(), a.as_u64()) {
+                        (Some(x), Some(y), _, _) => x == y,
+                        (_, _, Some(x), Some(y)) => x == y,
+                        _ => e.as_f64() == a.as_f64(),
+                    }
+                }
                 _ => expected == actual,
             };
             if equal {
@@ -300,9 +307,6 @@ pub(crate) fn check_list(
             Ok(()) => {}
             Err(e) => errors.push(e),
         }
-    }
-    if list.logic == RuleLogic::Or && errors.len() < list.rules.len() {
-        return Vec::new();
     }
     errors
 }

@@ -47,11 +47,6 @@ impl ContentType {
         ContentType::parse("text/plain").expect("a valid literal")
     }
 
-    /// `application/octet-stream`.
-    pub fn binary() -> ContentType {
-        ContentType::parse("application/octet-stream").expect("a valid literal")
-    }
-
     /// `type/subtype` without parameters.
     pub fn essence(&self) -> String {
         format!("{}/{}", self.main, self.sub)

@@ -104,6 +104,20 @@ impl Active {
         self.len += 1;
     }
 
+    /// Adds a node, or raises its weight when it is already active: two spellings of one
+    /// place (XML's `$.a.b` and `$.a.b[0]`) must not double the active set at every level.
+    fn merge_in(&mut self, (node, weight): (usize, u64)) {
+        let inline_len = self.len.min(INLINE_ACTIVE);
+        let existing = self.inline[..inline_len]
+            .iter_mut()
+            .chain(self.more.iter_mut())
+            .find(|(n, _)| *n == node);
+        match existing {
+            Some(entry) => entry.1 = entry.1.max(weight),
+            None => self.push((node, weight)),
+        }
+    }
+
     fn iter(&self) -> impl Iterator<Item = &(usize, u64)> {
         self.inline[..self.len.min(INLINE_ACTIVE)]
             .iter()
@@ -127,7 +141,11 @@ impl<'a> RuleIndex<'a> {
             ..Node::default()
         }];
         for (_, expr, list) in rules.into_iter().flat_map(RuleCategory::iter) {
-            let Some(expr) = expr else { continue };
+            // An empty list (`{"matchers": []}`) says nothing, and must not hide the rules a
+            // parent path passes down.
+            let (Some(expr), false) = (expr, list.rules.is_empty()) else {
+                continue;
+            };
             let mut at = 0;
             for (depth, token) in expr.tokens().iter().enumerate() {
                 let next = nodes.len();
@@ -159,11 +177,6 @@ impl<'a> RuleIndex<'a> {
             nodes[at].rules = Some(list);
         }
         RuleIndex { nodes }
-    }
-
-    /// True when the index holds no rule at all.
-    pub fn is_empty(&self) -> bool {
-        self.nodes.len() == 1
     }
 
     /// The cursor at the document root (`$`).
@@ -261,7 +274,7 @@ impl<'a> Cursor<'a> {
     /// `$.a.b` and `$.a.b[0]` by the pacts in circulation).
     pub fn merge(mut self, other: Cursor<'a>) -> Cursor<'a> {
         for &entry in other.active.iter() {
-            self.active.push(entry);
+            self.active.merge_in(entry);
         }
         self.inherited = better(self.inherited, other.inherited);
         self.best = better(self.best, other.best);

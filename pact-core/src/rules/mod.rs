@@ -1,7 +1,7 @@
 //! Matching rules: what a pact says about how an actual value may differ from the example.
 //!
-//! Rules are grouped by [`Category`] (body, header, query, ...). Body and metadata rules are
-//! keyed by a [`PathExpr`]; header and query rules by name; path, method and status rules
+//! Rules are grouped by [`Category`] (body, header, query, ...). Body rules are keyed by a
+//! [`PathExpr`]; header, query and metadata rules by name; path, method and status rules
 //! stand alone. Both pact-file forms are read: V2's flat `{"$.body.a": {"match": "type"}}`
 //! and V3/V4's `{"body": {"$.a": {"combine": "AND", "matchers": [...]}}}`.
 
@@ -403,18 +403,19 @@ impl MatchingRule {
         }
     }
 
-    /// The rule as it applies below the path it was written for: sizes dropped, structural
-    /// rules reduced to a type check.
-    pub fn cascaded(&self) -> &MatchingRule {
+    /// The rule as it applies below the path it was written for: a size rule is a type rule
+    /// there, and the structural rules (`values`, `arrayContains`, `eachKey`, `eachValue`)
+    /// do not apply at all.
+    pub fn cascaded(&self) -> Option<&MatchingRule> {
         match self {
-            MatchingRule::MinType(_)
-            | MatchingRule::MaxType(_)
-            | MatchingRule::MinMaxType(..)
-            | MatchingRule::Values
+            MatchingRule::MinType(_) | MatchingRule::MaxType(_) | MatchingRule::MinMaxType(..) => {
+                Some(&MatchingRule::Type)
+            }
+            MatchingRule::Values
             | MatchingRule::ArrayContains(_)
             | MatchingRule::EachKey(_)
-            | MatchingRule::EachValue(_) => &MatchingRule::Type,
-            other => other,
+            | MatchingRule::EachValue(_) => None,
+            other => Some(other),
         }
     }
 
@@ -572,11 +573,6 @@ impl Category {
     pub fn is_single(self) -> bool {
         matches!(self, Category::Method | Category::Path | Category::Status)
     }
-
-    /// True for the categories keyed by path expression.
-    pub fn is_by_path(self) -> bool {
-        matches!(self, Category::Body | Category::Metadata)
-    }
 }
 
 /// The rules of one category: keyed by path expression (body), by name (headers, query,
@@ -656,16 +652,25 @@ impl RuleCategory {
     }
 
     /// The best rules for a concrete body path: the expression with the highest weight, ties
-    /// going to the longer expression. Rules on a parent path apply to its children.
+    /// going to the longer expression. Rules on a parent path apply to its children. Matching
+    /// walks documents with [`RuleIndex`], which makes the same choice in one step per node;
+    /// this is the direct form, for one path.
     pub fn best_for_path(&self, path: &[Segment<'_>]) -> Option<&RuleList> {
+        // An empty list says nothing; on a tie the first entry stays, as in the index.
         self.entries
             .iter()
             .filter_map(|(_, e, r)| {
-                let e = e.as_ref()?;
+                let e = e.as_ref().filter(|_| !r.rules.is_empty())?;
                 let w = e.weight(path);
                 (w > 0).then_some((w, e.tokens().len(), r))
             })
-            .max_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+            .fold(
+                None,
+                |best: Option<(u64, usize, &RuleList)>, c| match best {
+                    Some(b) if (b.0, b.1) >= (c.0, c.1) => Some(b),
+                    _ => Some(c),
+                },
+            )
             .map(|(_, _, r)| r)
     }
 

@@ -8,7 +8,7 @@ use std::fmt;
 pub enum PathToken {
     /// `$`, the whole document.
     Root,
-    /// `.name` or `['name']`; a numeric name written with a dot (`.0`) also selects that index.
+    /// `.name` or `['name']`; a name that is a number (`.0`, `['0']`) also selects that index.
     Field(String),
     /// `[n]`.
     Index(usize),
@@ -174,12 +174,7 @@ impl PathExpr {
             .iter()
             .zip(path)
             .map(|(t, s)| token_weight(t, s))
-            .product()
-    }
-
-    /// True when the expression selects exactly `path` (same length, every step matching).
-    pub fn matches_exactly(&self, path: &[Segment<'_>]) -> bool {
-        self.tokens.len() == path.len() && self.weight(path) > 0
+            .fold(1, u64::saturating_mul)
     }
 }
 
@@ -202,13 +197,18 @@ pub fn token_weight(token: &PathToken, segment: &Segment<'_>) -> u64 {
     match (token, segment) {
         (PathToken::Root, Segment::Root) => 2,
         (PathToken::Field(n), Segment::Field(f)) if n == f => 2,
-        (PathToken::Field(n), Segment::Index(i)) if n.parse::<usize>().ok() == Some(*i) => 2,
+        (PathToken::Field(n), Segment::Index(i)) if canonical_index(n) == Some(*i) => 2,
         (PathToken::Index(n), Segment::Index(i)) if n == i => 2,
-        (PathToken::Index(n), Segment::Field(f)) if f.parse::<usize>().ok() == Some(*n) => 2,
+        (PathToken::Index(n), Segment::Field(f)) if canonical_index(f) == Some(*n) => 2,
         (PathToken::Star, Segment::Field(_) | Segment::Index(_)) => 1,
         (PathToken::StarIndex, Segment::Index(_)) => 1,
         _ => 0,
     }
+}
+
+/// `"12"` is index 12; `"012"` and `"+12"` are names, as the rule index treats them.
+fn canonical_index(name: &str) -> Option<usize> {
+    name.parse::<usize>().ok().filter(|n| n.to_string() == name)
 }
 
 /// One step of a concrete path inside a document.
@@ -324,7 +324,7 @@ mod tests {
         let q = [Segment::Root, Segment::Field("a"), Segment::Index(0)];
         assert_eq!(PathExpr::parse("$.a[*]").unwrap().weight(&q), 4);
         assert_eq!(PathExpr::parse("$.a.0").unwrap().weight(&q), 8);
-        assert!(PathExpr::parse("$.a[0]").unwrap().matches_exactly(&q));
+        assert_eq!(PathExpr::parse("$.a[0]").unwrap().weight(&q), 8);
     }
 
     #[test]
