@@ -217,7 +217,8 @@ impl Generator {
                 Generator::RandomInt { min, max }
             }
             "RandomDecimal" => Generator::RandomDecimal {
-                digits: count("digits", 10)?.max(1),
+                // One digit cannot hold a decimal point: two is the least that can.
+                digits: count("digits", 10)?.max(2),
             },
             "RandomHexadecimal" => Generator::RandomHexadecimal {
                 digits: count("digits", 10)?,

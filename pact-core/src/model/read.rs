@@ -68,7 +68,7 @@ impl Reader {
     }
 
     /// [`Reader::pact`] on a document it can take apart: each interaction's JSON is dropped
-    /// as soon as it is read, while it is still in the cache, rather than the whole tree at
+    /// as soon as it is read, while it is still in the CPU's caches, rather than the whole tree at
     /// the end (which, for a large pact, takes about as long as parsing it did).
     fn pact_owned(&self, mut json: Value) -> Result<Pact, PactError> {
         let (mut pact, reader) = self.pact_header(&json)?;

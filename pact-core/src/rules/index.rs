@@ -195,9 +195,8 @@ impl<'a> RuleIndex<'a> {
 
     /// The cursor one step further down.
     ///
-    /// Each active node's children are tried in a fixed order, the same for every step
-    /// (exact name or index, the other spelling of it, `.*`, `[*]`), so that of two equally
-    /// good expressions the same one always wins. Weights are those of
+    /// Each active node's children are tried in a fixed order, the same for every step, so
+    /// that of two equally good expressions the same one always wins. Weights are those of
     /// [`super::token_weight`]: 2 for an exact step, 1 for a wildcard.
     pub fn step(&self, from: &Cursor<'a>, segment: Segment<'_>) -> Cursor<'a> {
         let mut active = Active::default();
