@@ -2,7 +2,10 @@
 
 use super::values::{check_list, check_rule, describe};
 use super::{Mismatch, MismatchKind};
-use crate::rules::{render_path, Cursor, MatchingRule, RuleCategory, RuleIndex, RuleList, Segment};
+use crate::rules::{
+    render_path, Category, Cursor, MatchingRule, RuleCategory, RuleIndex, RuleList, RuleLogic,
+    Segment,
+};
 use serde_json::{Map, Value};
 
 /// Walks an expected and an actual document side by side.
@@ -170,20 +173,11 @@ impl<'r> JsonComparison<'r> {
                     }
                     MatchingRule::EachValue(inner) => {
                         ignore_keys = true;
+                        let rules = item_rules(inner);
                         let first = em.values().next();
                         for (k, v) in am {
                             let ev = em.get(k).or(first).unwrap_or(v);
-                            let errors: Vec<String> = inner
-                                .iter()
-                                .filter_map(|r| check_rule(r, ev, v, false).err())
-                                .collect();
-                            if !errors.is_empty() {
-                                self.child(cursor, path, Segment::Field(k), |s, _, p| {
-                                    for d in errors {
-                                        s.push(p, ev, v, d);
-                                    }
-                                });
-                            }
+                            self.each_value(path, &rules, Segment::Field(k), ev, v);
                         }
                     }
                     _ => {}
@@ -237,6 +231,31 @@ impl<'r> JsonComparison<'r> {
         }
     }
 
+    /// One value under `eachValue`: its rules are the value's own, from the value down, so a
+    /// type rule among them reaches into the value's contents.
+    fn each_value<'v>(
+        &mut self,
+        path: &mut Vec<Segment<'v>>,
+        rules: &RuleCategory,
+        segment: Segment<'v>,
+        example: &Value,
+        item: &Value,
+    ) {
+        let found = JsonComparison::new(Some(rules), self.allow_unexpected_keys, self.kind)
+            .run(example, item);
+        if found.is_empty() {
+            return;
+        }
+        path.push(segment);
+        let at = render_path(path);
+        path.pop();
+        for mut m in found {
+            // The nested comparison's paths start at its own root, `$`.
+            m.path = format!("{at}{}", m.path.strip_prefix('$').unwrap_or(&m.path));
+            self.mismatches.push(m);
+        }
+    }
+
     fn compare_arrays<'v>(
         &mut self,
         cursor: &Cursor<'r>,
@@ -275,18 +294,11 @@ impl<'r> JsonComparison<'r> {
                         return;
                     }
                     MatchingRule::EachValue(inner) => {
+                        let rules = item_rules(inner);
                         for (i, item) in al.iter().enumerate() {
                             // With no example, an item is its own (only types can differ).
                             let example = el.first().unwrap_or(item);
-                            let errors: Vec<String> = inner
-                                .iter()
-                                .filter_map(|r| check_rule(r, example, item, false).err())
-                                .collect();
-                            self.child(cursor, path, Segment::Index(i), |s, _, p| {
-                                for d in errors {
-                                    s.push(p, example, item, d);
-                                }
-                            });
+                            self.each_value(path, &rules, Segment::Index(i), example, item);
                         }
                         return;
                     }
@@ -322,6 +334,18 @@ impl<'r> JsonComparison<'r> {
             }
         }
     }
+}
+
+/// `eachValue`'s rules as the rules of one value's root.
+fn item_rules(inner: &[MatchingRule]) -> RuleCategory {
+    let mut rules = RuleCategory::default();
+    let list = RuleList {
+        rules: inner.to_vec(),
+        logic: RuleLogic::And,
+    };
+    // `$` always parses, so this insert cannot fail.
+    let _ = rules.insert(Category::Body, "$", list);
+    rules
 }
 
 /// A rule as it applies here: inherited rules keep only their type semantics (see
@@ -471,6 +495,19 @@ mod tests {
         assert_eq!(
             run(&rules, json!({"a": [1, 2]}), json!({"a": [1, 2, 3]}), true),
             ["$.a Expected a List with 2 elements but received 3 elements"]
+        );
+    }
+
+    #[test]
+    fn each_value_rules_are_each_values_own_and_reach_into_it() {
+        let rules = [("$.items", MatchingRule::EachValue(vec![MatchingRule::Type]))];
+        let e = json!({"items": [{"name": "a", "tags": ["x"]}]});
+        let ok = json!({"items": [{"name": "b", "tags": []}, {"name": "c", "tags": ["y", "z"]}]});
+        assert!(run(&rules, e.clone(), ok, false).is_empty());
+        let bad = json!({"items": [{"name": "b", "tags": []}, {"name": 7, "tags": []}]});
+        assert_eq!(
+            run(&rules, e, bad, false),
+            ["$.items[1].name Expected 7 (Integer) to be the same type as 'a' (String)"]
         );
     }
 }
