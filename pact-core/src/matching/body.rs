@@ -415,8 +415,13 @@ fn compare_multipart(
             ));
             continue;
         };
+        // A part's rules are the body rules written under its name (`$.photo`).
+        let part_rules = match (&ep.name, ctx.rules) {
+            (Some(name), Some(rules)) => Some(rules.under(name)),
+            _ => None,
+        };
         let part_ctx = BodyContext {
-            rules: None,
+            rules: part_rules.as_ref(),
             allow_unexpected: ctx.allow_unexpected,
             kind: ctx.kind,
         };
@@ -430,7 +435,11 @@ fn compare_multipart(
             .content_type
             .clone()
             .or_else(|| Some(ContentType::text()));
-        out.extend(compare_bodies(&part_ctx, &ebody, ect, &abody, act));
+        let found = compare_bodies(&part_ctx, &ebody, ect, &abody, act);
+        out.extend(found.into_iter().map(|mut m| {
+            m.path = format!("$.{label}{}", m.path.strip_prefix('$').unwrap_or(&m.path));
+            m
+        }));
     }
     if !ctx.allow_unexpected && aparts.len() > eparts.len() {
         out.push(Mismatch::new(
@@ -446,4 +455,66 @@ fn compare_multipart(
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Category, MatchingRule, RuleList};
+
+    fn multipart(parts: &[(&str, &str, &str)]) -> (Body, ContentType) {
+        let mut text = String::new();
+        for (name, ct, body) in parts {
+            text.push_str(&format!(
+                "--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n{body}\r\n"
+            ));
+        }
+        text.push_str("--XyZ--\r\n");
+        let ct = ContentType::parse("multipart/form-data; boundary=XyZ").unwrap();
+        (Body::bytes(text, Some(ct.clone())), ct)
+    }
+
+    fn compare(
+        rules: Option<&RuleCategory>,
+        e: &[(&str, &str, &str)],
+        a: &[(&str, &str, &str)],
+    ) -> Vec<String> {
+        let ((eb, ect), (ab, act)) = (multipart(e), multipart(a));
+        let ctx = BodyContext {
+            rules,
+            allow_unexpected: false,
+            kind: MismatchKind::Body,
+        };
+        compare_bodies(&ctx, &eb, Some(ect), &ab, Some(act))
+            .into_iter()
+            .map(|m| format!("{} {}", m.path, m.description))
+            .collect()
+    }
+
+    #[test]
+    fn parts_take_the_body_rules_written_under_their_name() {
+        let e = [("meta", "application/json", r#"{"id": 1}"#)];
+        let a = [("meta", "application/json", r#"{"id": 5}"#)];
+        assert_eq!(
+            compare(None, &e, &a),
+            ["$.meta.id Expected 5 (Integer) to be equal to 1 (Integer)"]
+        );
+        let mut rules = RuleCategory::default();
+        rules
+            .insert(
+                Category::Body,
+                "$.meta.id",
+                RuleList::single(MatchingRule::Integer),
+            )
+            .unwrap();
+        assert!(compare(Some(&rules), &e, &a).is_empty());
+    }
+
+    #[test]
+    fn parts_of_one_name_pair_in_order() {
+        let parts = [("f", "text/plain", "one"), ("f", "text/plain", "two")];
+        assert!(compare(None, &parts, &parts).is_empty());
+        let swapped = [("f", "text/plain", "two"), ("f", "text/plain", "one")];
+        assert_eq!(compare(None, &parts, &swapped).len(), 2);
+    }
 }

@@ -674,6 +674,33 @@ impl RuleCategory {
             .map(|(_, _, r)| r)
     }
 
+    /// The body rules under the field `name`, re-rooted there: `$.file.size` becomes
+    /// `$.size`. Used for the parts of a multipart body, whose rules are written by part name.
+    ///
+    /// ```
+    /// use pact_core::rules::{Category, MatchingRule, RuleCategory, RuleList, Segment};
+    /// let mut body = RuleCategory::default();
+    /// body.insert(Category::Body, "$.photo", RuleList::single(MatchingRule::NotEmpty)).unwrap();
+    /// let part = body.under("photo");
+    /// assert!(part.best_for_path(&[Segment::Root]).is_some());
+    /// ```
+    pub fn under(&self, name: &str) -> RuleCategory {
+        let mut out = RuleCategory::default();
+        for (_, expr, list) in &self.entries {
+            let Some(tokens) = expr.as_ref().map(PathExpr::tokens) else {
+                continue;
+            };
+            if let [PathToken::Root, PathToken::Field(f), rest @ ..] = tokens {
+                if f == name {
+                    let key = format!("${}", render_tokens(rest));
+                    // Rendered tokens always parse again.
+                    let _ = out.insert(Category::Body, &key, list.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// The category as V3/V4 JSON; keys sort, so output is deterministic.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
@@ -682,6 +709,21 @@ impl RuleCategory {
         }
         Value::Object(m)
     }
+}
+
+/// Path tokens (after the root) back as expression text.
+fn render_tokens(tokens: &[PathToken]) -> String {
+    let mut out = String::new();
+    for t in tokens {
+        match t {
+            PathToken::Root => out.push('$'),
+            PathToken::Field(f) => push_segment(&mut out, &Segment::Field(f)),
+            PathToken::Index(i) => push_segment(&mut out, &Segment::Index(*i)),
+            PathToken::Star => out.push_str(".*"),
+            PathToken::StarIndex => out.push_str("[*]"),
+        }
+    }
+    out
 }
 
 fn strip_root(key: &str) -> String {
