@@ -1,0 +1,242 @@
+//! Pact files on disk: `<pact dir>/<Consumer>-<Provider>.json`.
+//!
+//! Tests run in parallel threads, and cargo-nextest runs each test in a process of its own,
+//! so many writers may add interactions to one pact file at once. Each write holds an
+//! exclusive lock on a lock file beside the pact across read, merge and write, and replaces
+//! the pact with an atomic rename: no interaction is lost or duplicated, and a reader never
+//! sees a torn file. An interaction replaces an earlier one with the same key (its
+//! description and provider states), so a changed interaction updates the pact.
+
+use pact_core::model::{read_pact_bytes, Pact};
+use pact_core::PactError;
+use std::ffi::OsStr;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Why a pact could not be written, or where to write it could not be found.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The pact directory could not be created.
+    #[error("cannot create the pact directory {}", path.display())]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// The lock file beside the pact could not be opened or locked.
+    #[error("cannot lock {}", path.display())]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// A pact file is already there but cannot be read as a pact. It is left as it is.
+    #[error("the existing pact {} is not a valid pact (fix or delete it)", path.display())]
+    InvalidExisting {
+        /// The pact file.
+        path: PathBuf,
+        /// What is wrong with it.
+        #[source]
+        source: PactError,
+    },
+    /// Reading, writing or renaming a file failed (a full disk, permissions...).
+    #[error("cannot {action} {}", path.display())]
+    Io {
+        /// What was being done: `read`, `write`, `replace`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// The workspace manifest, consulted for `[workspace.metadata.pact] pact-dir`, is invalid.
+    #[error("{}: {message}", path.display())]
+    Manifest {
+        /// The `Cargo.toml`.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+/// The file name of the pact between `consumer` and `provider`. Path separators in the
+/// names become `_`, so a name can never place the file elsewhere.
+///
+/// ```
+/// assert_eq!(pact_runtime::pact_writer::pact_file_name("web/app", "api"), "web_app-api.json");
+/// ```
+pub fn pact_file_name(consumer: &str, provider: &str) -> String {
+    let clean = |s: &str| s.replace(['/', '\\'], "_");
+    format!("{}-{}.json", clean(consumer), clean(provider))
+}
+
+/// Where pacts go for the package whose manifest directory is `manifest_dir` (a test's
+/// `CARGO_MANIFEST_DIR`): `PACT_OUTPUT_DIR` when set, else `pact-dir` from
+/// `[workspace.metadata.pact]` of the workspace containing the package (relative to the
+/// workspace root), else `<workspace root>/pacts`.
+pub fn pact_dir(manifest_dir: &Path) -> Result<PathBuf, WriteError> {
+    pact_dir_with(manifest_dir, std::env::var_os("PACT_OUTPUT_DIR").as_deref())
+}
+
+/// [`pact_dir`] with the value of `PACT_OUTPUT_DIR` given rather than read.
+pub fn pact_dir_with(
+    manifest_dir: &Path,
+    output_dir: Option<&OsStr>,
+) -> Result<PathBuf, WriteError> {
+    if let Some(dir) = output_dir.filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    let (root, manifest) = workspace_root(manifest_dir)?;
+    let configured = manifest
+        .as_ref()
+        .and_then(|m| m.get("workspace"))
+        .and_then(|w| w.get("metadata"))
+        .and_then(|m| m.get("pact"))
+        .and_then(|p| p.get("pact-dir"));
+    match configured {
+        None => Ok(root.join("pacts")),
+        Some(toml::Value::String(dir)) => Ok(root.join(dir)),
+        Some(other) => Err(WriteError::Manifest {
+            path: root.join("Cargo.toml"),
+            message: format!(
+                "workspace.metadata.pact.pact-dir must be a string, found a {}",
+                other.type_str()
+            ),
+        }),
+    }
+}
+
+/// The nearest directory at or above `start` whose `Cargo.toml` has a `[workspace]` table,
+/// with that manifest; `start` itself (a package outside any workspace) when there is none.
+fn workspace_root(start: &Path) -> Result<(PathBuf, Option<toml::Table>), WriteError> {
+    for dir in start.ancestors() {
+        let path = dir.join("Cargo.toml");
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(source) => {
+                return Err(WriteError::Io {
+                    action: "read",
+                    path,
+                    source,
+                })
+            }
+        };
+        let manifest: toml::Table = toml::from_str(&text).map_err(|e| WriteError::Manifest {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        if manifest.contains_key("workspace") {
+            return Ok((dir.to_path_buf(), Some(manifest)));
+        }
+    }
+    Ok((start.to_path_buf(), None))
+}
+
+/// Adds the interactions of `pact` to its file in `dir` (created if needed) and returns the
+/// file's path. Safe to call from any number of threads and processes at once.
+pub fn write_pact(dir: &Path, pact: &Pact) -> Result<PathBuf, WriteError> {
+    fs::create_dir_all(dir).map_err(|source| WriteError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let name = pact_file_name(&pact.consumer, &pact.provider);
+    let path = dir.join(&name);
+    // The lock is on a file of its own: the pact itself is replaced by each write, and a lock
+    // on a replaced file would no longer exclude anyone.
+    let lock_path = dir.join(format!(".{name}.lock"));
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|source| WriteError::Lock {
+            path: lock_path.clone(),
+            source,
+        })?;
+    let merged = match fs::read(&path) {
+        Ok(bytes) => {
+            let existing =
+                read_pact_bytes(&bytes, &path.display().to_string()).map_err(|source| {
+                    WriteError::InvalidExisting {
+                        path: path.clone(),
+                        source,
+                    }
+                })?;
+            merge(existing, pact)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => pact.clone(),
+        Err(source) => {
+            return Err(WriteError::Io {
+                action: "read",
+                path,
+                source,
+            })
+        }
+    };
+    replace(&path, merged.to_json_string(merged.spec).as_bytes())?;
+    drop(lock);
+    Ok(path)
+}
+
+/// `existing` with the interactions of `new` added, each replacing the one with its key.
+fn merge(mut existing: Pact, new: &Pact) -> Pact {
+    existing.spec = existing.spec.max(new.spec);
+    for (k, v) in &new.metadata {
+        existing.metadata.insert(k.clone(), v.clone());
+    }
+    for interaction in &new.interactions {
+        let key = interaction.info().key();
+        match existing
+            .interactions
+            .iter_mut()
+            .find(|i| i.info().key() == key)
+        {
+            Some(slot) => *slot = interaction.clone(),
+            None => existing.interactions.push(interaction.clone()),
+        }
+    }
+    existing
+}
+
+/// Writes `bytes` to a temporary file beside `path`, flushes it to disk and renames it over
+/// `path`, so the pact is always either the old or the new text.
+fn replace(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let file_name = path
+        .file_name()
+        .and_then(OsStr::to_str)
+        .unwrap_or("pact.json");
+    let tmp = path.with_file_name(format!(
+        ".{file_name}.{}.{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .map_err(|source| WriteError::Io {
+            action: "write",
+            path: tmp.clone(),
+            source,
+        })
+        .and_then(|()| {
+            fs::rename(&tmp, path).map_err(|source| WriteError::Io {
+                action: "replace",
+                path: path.to_path_buf(),
+                source,
+            })
+        });
+    if written.is_err() {
+        // Nothing is lost: the pact is untouched, and the partial temporary file goes.
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}
