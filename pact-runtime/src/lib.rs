@@ -1,26 +1,62 @@
 //! # pact-runtime
 //!
-//! What a Pact test links. Today: the pact writer, which any number of test threads and
-//! processes can call at once without losing or duplicating an interaction. The consumer
-//! API, the mock server and the verifier build on it (see `../shared/DESIGN.md`).
+//! What a Pact test links: the consumer builder API ([`consumer`]), the mock provider
+//! ([`mock_server`]) and the race-free pact writer ([`pact_writer`]). The
+//! `#[pact_interaction]` attribute expands to calls into this crate.
 //!
 //! ```
-//! use pact_runtime::pact_core::model::{HttpInteraction, Interaction, InteractionInfo, Pact};
-//! let dir = std::env::temp_dir().join(format!("pact-doc-{}", std::process::id()));
-//! let pact = Pact {
-//!     consumer: "Consumer".into(),
-//!     provider: "Provider".into(),
-//!     interactions: vec![Interaction::Http(HttpInteraction {
-//!         info: InteractionInfo::new("a request for build 3455"),
-//!         ..HttpInteraction::default()
-//!     })],
-//!     ..Pact::default()
-//! };
-//! let path = pact_runtime::pact_writer::write_pact(&dir, &pact).unwrap();
-//! assert!(path.ends_with("Consumer-Provider.json"));
-//! # std::fs::remove_dir_all(&dir).unwrap();
+//! use pact_runtime::prelude::*;
+//! let dir = std::env::temp_dir().join(format!("pact-lib-doc-{}", std::process::id()));
+//! let mut pact = PactBuilder::new("Consumer", "Provider");
+//! pact.output_dir(&dir).interaction("a request for build 3455", |i| {
+//!     i.given("build 3455 exists");
+//!     i.request.get("/builds/3455");
+//!     i.response.json_body(Term::object([("name", like("#3455"))]));
+//! });
+//! let server = pact.start_mock_server();
+//! assert!(server.url().starts_with("http://127.0.0.1:"));
+//! // No request was made, so finishing reports the interaction as missing.
+//! let failure = server.finish().unwrap_err().to_string();
+//! assert!(failure.contains("expected but not received: GET /builds/3455"));
+//! # let _ = std::fs::remove_dir_all(&dir);
 //! ```
+//!
+//! ## Features
+//!
+//! - `consumer` (default): the builder and the warp mock server.
+//! - `tls`: the mock server can serve HTTPS with a generated self-signed certificate.
 
+#[cfg(feature = "consumer")]
+pub mod consumer;
+#[cfg(feature = "consumer")]
+pub mod mock_server;
 pub mod pact_writer;
 
 pub use pact_core;
+
+/// What a consumer test needs in scope.
+#[cfg(feature = "consumer")]
+pub mod prelude {
+    pub use crate::consumer::matchers::*;
+    pub use crate::consumer::{InteractionBuilder, PactBuilder, Term};
+    pub use crate::mock_server::{MockServer, MockServerOptions};
+    pub use pact_core::model::SpecVersion;
+}
+
+/// An error and its causes, one per line after the first: what a test failure or the
+/// binary prints.
+///
+/// ```
+/// let e = std::io::Error::other("disk full");
+/// assert_eq!(pact_runtime::error_chain(&e), "disk full");
+/// ```
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str("\n  caused by: ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}

@@ -85,6 +85,13 @@ pub fn pact_dir(manifest_dir: &Path) -> Result<PathBuf, WriteError> {
     pact_dir_with(manifest_dir, std::env::var_os("PACT_OUTPUT_DIR").as_deref())
 }
 
+/// [`pact_dir`] for the package whose tests are running: `CARGO_MANIFEST_DIR` (which cargo
+/// and nextest set for test processes), else the current directory.
+pub fn default_pact_dir() -> Result<PathBuf, WriteError> {
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| ".".into());
+    pact_dir(Path::new(&manifest))
+}
+
 /// [`pact_dir`] with the value of `PACT_OUTPUT_DIR` given rather than read.
 pub fn pact_dir_with(
     manifest_dir: &Path,

@@ -1,0 +1,147 @@
+//! What went wrong at a mock server, as values with a text and a JSON rendering.
+
+use pact_core::matching::Mismatch;
+use serde_json::{json, Value};
+use std::fmt;
+
+/// A request line: method and path, with the query when there was one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestLine {
+    /// Upper-case method.
+    pub method: String,
+    /// Path as received (decoded).
+    pub path: String,
+    /// Raw query string, empty when none.
+    pub query: String,
+}
+
+impl fmt::Display for RequestLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        if !self.query.is_empty() {
+            write!(f, "?{}", self.query)?;
+        }
+        Ok(())
+    }
+}
+
+/// The interaction a request came closest to, and how it differed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Closest {
+    /// The interaction's description.
+    pub description: String,
+    /// Every difference between it and the request.
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// One problem a mock server saw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// An interaction no request exercised.
+    Missing {
+        /// The interaction's description.
+        description: String,
+        /// Its request line.
+        request: RequestLine,
+    },
+    /// A request with the method and path of an interaction whose other parts differed.
+    Mismatch {
+        /// The request received.
+        request: RequestLine,
+        /// The interaction it was meant for.
+        closest: Closest,
+    },
+    /// A request whose method or path no interaction has.
+    Unexpected {
+        /// The request received.
+        request: RequestLine,
+        /// The interaction with the fewest differences, when there is any interaction.
+        closest: Option<Closest>,
+    },
+}
+
+impl Problem {
+    /// `missing`, `request-mismatch` or `request-not-found`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Problem::Missing { .. } => "missing",
+            Problem::Mismatch { .. } => "request-mismatch",
+            Problem::Unexpected { .. } => "request-not-found",
+        }
+    }
+
+    /// The problem as JSON, for tools and for the 500 response's JSON form.
+    pub fn to_json(&self) -> Value {
+        let line = |r: &RequestLine| json!({"method": r.method, "path": r.path, "query": r.query});
+        let closest = |c: &Closest| {
+            json!({
+                "description": c.description,
+                "mismatches": c.mismatches.iter().map(|m| json!({
+                    "type": m.kind.as_str(),
+                    "path": m.path,
+                    "expected": m.expected,
+                    "actual": m.actual,
+                    "description": m.description,
+                })).collect::<Vec<_>>(),
+            })
+        };
+        match self {
+            Problem::Missing {
+                description,
+                request,
+            } => json!({"type": self.kind(), "description": description, "request": line(request)}),
+            Problem::Mismatch {
+                request,
+                closest: c,
+            } => {
+                json!({"type": self.kind(), "request": line(request), "closest": closest(c)})
+            }
+            Problem::Unexpected {
+                request,
+                closest: c,
+            } => json!({
+                "type": self.kind(),
+                "request": line(request),
+                "closest": c.as_ref().map(closest),
+            }),
+        }
+    }
+}
+
+fn write_closest(f: &mut fmt::Formatter<'_>, c: &Closest) -> fmt::Result {
+    write!(f, "closest interaction: \"{}\"", c.description)?;
+    for m in &c.mismatches {
+        write!(f, "\n      - {}", m.kind)?;
+        if !m.path.is_empty() {
+            write!(f, " {}", m.path)?;
+        }
+        write!(f, ": {}", m.description)?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Missing {
+                description,
+                request,
+            } => write!(
+                f,
+                "expected but not received: {request} (interaction \"{description}\")"
+            ),
+            Problem::Mismatch { request, closest } => {
+                write!(f, "request did not match: {request}\n    ")?;
+                write_closest(f, closest)
+            }
+            Problem::Unexpected { request, closest } => {
+                write!(f, "unexpected request: {request}")?;
+                if let Some(c) = closest {
+                    f.write_str("\n    ")?;
+                    write_closest(f, c)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
