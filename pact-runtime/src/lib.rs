@@ -43,6 +43,43 @@ pub mod prelude {
     pub use pact_core::model::SpecVersion;
 }
 
+/// What `#[pact_interaction]` expands to. Not a stable API: use [`consumer`] by hand.
+#[doc(hidden)]
+#[cfg(feature = "consumer")]
+pub mod __private {
+    pub use crate::consumer::{matchers, InteractionBuilder, PactBuilder, Term};
+    pub use crate::mock_server::MockServer;
+    pub use pact_core::model::SpecVersion;
+    pub use serde_json;
+
+    /// A builder whose pact goes to the pact dir of the package at `manifest_dir` (the
+    /// macro passes `env!("CARGO_MANIFEST_DIR")` of the test crate).
+    pub fn builder(consumer: &str, provider: &str, manifest_dir: &str) -> PactBuilder {
+        let mut builder = PactBuilder::new(consumer, provider);
+        builder.package_dir(manifest_dir);
+        builder
+    }
+
+    /// Stops the server and writes the pact; panics with the list of problems when an
+    /// interaction was missed or a request matched none.
+    #[track_caller]
+    pub fn finish(server: MockServer) {
+        if let Err(e) = server.finish() {
+            panic!("{}", crate::error_chain(&e));
+        }
+    }
+
+    /// Runs an async test body on a fresh current-thread runtime (for `async fn` tests
+    /// without a runtime attribute of their own).
+    pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a current-thread tokio runtime")
+            .block_on(future)
+    }
+}
+
 /// An error and its causes, one per line after the first: what a test failure or the
 /// binary prints.
 ///

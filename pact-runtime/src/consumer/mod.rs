@@ -34,6 +34,7 @@ use std::path::PathBuf;
 pub struct PactBuilder {
     pact: Pact,
     output_dir: Option<PathBuf>,
+    package_dir: Option<PathBuf>,
 }
 
 impl PactBuilder {
@@ -47,6 +48,7 @@ impl PactBuilder {
                 ..Pact::default()
             },
             output_dir: None,
+            package_dir: None,
         }
     }
 
@@ -94,9 +96,21 @@ impl PactBuilder {
         self.pact.clone()
     }
 
-    /// The output directory set with [`PactBuilder::output_dir`], if any.
-    pub fn output_dir_setting(&self) -> Option<PathBuf> {
-        self.output_dir.clone()
+    /// Writes the pact to the pact dir of the package whose manifest is in `manifest_dir`
+    /// (rather than of `CARGO_MANIFEST_DIR` at run time).
+    pub fn package_dir(&mut self, manifest_dir: impl Into<PathBuf>) -> &mut Self {
+        self.package_dir = Some(manifest_dir.into());
+        self
+    }
+
+    /// Where the pact will be written: the output dir if set, else the pact dir of the
+    /// package (see [`pact_dir`](crate::pact_writer::pact_dir)).
+    pub fn resolve_output_dir(&self) -> Result<PathBuf, crate::pact_writer::WriteError> {
+        match (&self.output_dir, &self.package_dir) {
+            (Some(dir), _) => Ok(dir.clone()),
+            (None, Some(package)) => crate::pact_writer::pact_dir(package),
+            (None, None) => crate::pact_writer::default_pact_dir(),
+        }
     }
 }
 

@@ -188,7 +188,7 @@ impl PactBuilder {
         &self,
         options: MockServerOptions,
     ) -> Result<MockServer, MockServerError> {
-        MockServer::start(self.build(), self.output_dir_setting(), options)
+        MockServer::start(self.build(), Some(self.resolve_output_dir()?), options)
     }
 }
 
