@@ -1,0 +1,262 @@
+//! The mock server over real HTTP: matching, reports, generators, CORS, and the end-of-test
+//! verdict, from plain `#[test]`s and from both tokio runtime flavours.
+
+use pact_runtime::mock_server::{MockServerError, Problem};
+use pact_runtime::prelude::*;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pact-mock-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn builds_pact(dir: &PathBuf) -> PactBuilder {
+    let mut pact = PactBuilder::new("MockConsumer", "MockProvider");
+    pact.output_dir(dir);
+    pact.interaction("a request for build 3455", |i| {
+        i.given("build 3455 exists");
+        i.request
+            .get("/builds/3455")
+            .header("Accept", "application/json");
+        i.response.status(200).json_body(Term::object([
+            ("name", like("#3455")),
+            ("completed", boolean(true)),
+        ]));
+    });
+    pact
+}
+
+/// One HTTP/1.1 exchange over a fresh connection: status and body.
+fn http(server: &MockServer, request: &str) -> (u16, String) {
+    let mut stream = std::net::TcpStream::connect(server.address()).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    let status = reply[9..12].parse().unwrap();
+    let body = reply.split_once("\r\n\r\n").unwrap().1.to_string();
+    (status, body)
+}
+
+#[test]
+fn a_matched_request_gets_the_response_and_the_pact_is_written() {
+    let dir = temp_dir("matched");
+    let server = builds_pact(&dir).start_mock_server();
+    let (status, body) = http(
+        &server,
+        "GET /builds/3455 HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(body, r##"{"completed":true,"name":"#3455"}"##);
+    assert_eq!(server.hits(), vec![1]);
+    let path = server.finish().unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let pact = pact_runtime::pact_core::model::read_pact(&text, "written").unwrap();
+    assert_eq!(pact.interactions.len(), 1);
+    assert!(text.contains(r#""$.name""#), "{text}");
+    assert!(
+        text.contains(r#""pactSpecification""#) && text.contains("3.0.0"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_unexercised_interaction_fails_the_test_naming_it() {
+    let dir = temp_dir("missing");
+    let server = builds_pact(&dir).start_mock_server();
+    let err = server.finish().unwrap_err();
+    let MockServerError::Failed(failure) = &err else {
+        panic!("expected a failure, got {err:?}");
+    };
+    assert!(matches!(failure.problems[..], [Problem::Missing { .. }]));
+    let message = err.to_string();
+    assert!(
+        message.contains(
+            r#"expected but not received: GET /builds/3455 (interaction "a request for build 3455")"#
+        ),
+        "{message}"
+    );
+    assert!(
+        !dir.exists(),
+        "no pact may be written when an interaction was missed"
+    );
+}
+
+#[test]
+fn dropping_a_server_with_problems_panics_with_the_report() {
+    let dir = temp_dir("drop");
+    let pact = builds_pact(&dir);
+    let outcome = std::thread::spawn(move || {
+        let _server = pact.start_mock_server();
+    })
+    .join();
+    let panic = outcome.unwrap_err();
+    let message = panic.downcast_ref::<String>().unwrap();
+    assert!(message.contains("expected but not received"), "{message}");
+    assert!(!dir.exists());
+}
+
+#[test]
+fn an_unexpected_request_gets_a_readable_500_and_fails_the_test() {
+    let dir = temp_dir("unexpected");
+    let server = builds_pact(&dir).start_mock_server();
+    let (status, body) = http(
+        &server,
+        "GET /builds/99 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 500);
+    assert!(
+        body.contains("unexpected request: GET /builds/99"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"closest interaction: "a request for build 3455""#),
+        "{body}"
+    );
+    assert!(
+        body.contains("path: Expected '/builds/3455' but received '/builds/99'"),
+        "{body}"
+    );
+    let message = server.finish().unwrap_err().to_string();
+    assert!(
+        message.contains("unexpected request: GET /builds/99"),
+        "{message}"
+    );
+    assert!(message.contains("expected but not received"), "{message}");
+}
+
+#[test]
+fn a_request_differing_in_a_header_is_reported_as_a_mismatch_in_json() {
+    let dir = temp_dir("mismatch");
+    let server = builds_pact(&dir).start_mock_server();
+    let (status, body) = http(
+        &server,
+        "GET /builds/3455 HTTP/1.1\r\nHost: x\r\nAccept: text/json\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 500);
+    let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["type"], "request-mismatch");
+    assert_eq!(report["closest"]["description"], "a request for build 3455");
+    assert_eq!(report["closest"]["mismatches"][0]["type"], "header");
+    assert_eq!(report["closest"]["mismatches"][0]["path"], "Accept");
+    let problems = server.problems();
+    assert!(
+        matches!(problems[0], Problem::Mismatch { .. }),
+        "{problems:?}"
+    );
+    drop(server.finish());
+}
+
+#[test]
+fn response_generators_run_in_consumer_mode() {
+    let dir = temp_dir("generators");
+    let mut pact = PactBuilder::new("MockConsumer", "MockProvider");
+    pact.output_dir(&dir).interaction("links", |i| {
+        i.request.get("/links");
+        i.response.json_body(Term::object([
+            ("id", random_int(1000, 1009)),
+            (
+                "self",
+                mock_server_url(".*(/builds/\\d+)$", "http://example.com/builds/1"),
+            ),
+        ]));
+    });
+    let server = pact.start_mock_server();
+    let (_, body) = http(
+        &server,
+        "GET /links HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        (1000..=1009).contains(&body["id"].as_i64().unwrap()),
+        "{body}"
+    );
+    assert_eq!(body["self"], format!("{}/builds/1", server.url()));
+    let written = std::fs::read_to_string(server.finish().unwrap()).unwrap();
+    assert!(written.contains("MockServerURL") && written.contains("RandomInt"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn cors_preflight_is_answered_when_asked_for() {
+    let dir = temp_dir("cors");
+    let pact = builds_pact(&dir);
+    let options = MockServerOptions {
+        cors: true,
+        ..MockServerOptions::default()
+    };
+    let server = pact.try_start_mock_server(options).unwrap();
+    let mut stream = std::net::TcpStream::connect(server.address()).unwrap();
+    stream
+        .write_all(b"OPTIONS /builds/3455 HTTP/1.1\r\nHost: x\r\nOrigin: http://app\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.contains("access-control-allow-origin: *"), "{reply}");
+    assert!(
+        reply.contains("access-control-allow-methods: GET"),
+        "{reply}"
+    );
+    // The preflight is not an unexpected request; the GET itself still must come.
+    assert!(matches!(server.problems()[..], [Problem::Missing { .. }]));
+    drop(server.finish());
+}
+
+#[test]
+fn a_fixed_port_and_all_interfaces_on_request() {
+    let dir = temp_dir("port");
+    let free = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let options = MockServerOptions {
+        host: "0.0.0.0".parse().unwrap(),
+        port,
+        ..MockServerOptions::default()
+    };
+    let server = builds_pact(&dir)
+        .try_start_mock_server(options.clone())
+        .unwrap();
+    assert_eq!(server.url(), format!("http://127.0.0.1:{port}"));
+    let taken = builds_pact(&dir)
+        .try_start_mock_server(options)
+        .unwrap_err();
+    assert!(
+        pact_runtime::error_chain(&taken).contains(&format!("0.0.0.0:{port}")),
+        "{taken}"
+    );
+    drop(server.finish());
+}
+
+async fn exercise_with_reqwest(flavour: &str) {
+    let dir = temp_dir(flavour);
+    let server = builds_pact(&dir).start_mock_server();
+    let client = reqwest::Client::new();
+    for _ in 0..3 {
+        let body: serde_json::Value = client
+            .get(server.path("/builds/3455"))
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["name"], "#3455");
+    }
+    assert_eq!(server.hits(), vec![3]);
+    server.finish().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn works_inside_a_current_thread_runtime() {
+    exercise_with_reqwest("current").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn works_inside_a_multi_thread_runtime() {
+    exercise_with_reqwest("multi").await;
+}
