@@ -1,7 +1,10 @@
 //! The suite's table-cell mini-language and fixtures: `file: NAME`, `JSON: {...}`,
-//! `XML: <...>`, `EMPTY`, bare text, `'Name: value'` header lists, `a=1&b=2` queries.
+//! `XML: <...>`, `EMPTY`, bare text, `'Name: value'` header lists, `a=1&b=2` queries, and
+//! requests and responses built from table rows.
 
-use pact_core::model::{parse_query_string, Body, ContentType, MultiMap};
+use pact_core::generators::Generators;
+use pact_core::model::{parse_query_string, Body, ContentType, MultiMap, Request, Response};
+use pact_core::rules::MatchingRules;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -95,6 +98,15 @@ pub fn body(suite: &Path, cell: &str) -> Body {
     Body::bytes(cell.as_bytes().to_vec(), Some(ContentType::text()))
 }
 
+/// True when a body cell names its own content type (`file:`, `JSON:`, `XML:`); bare text
+/// takes the content type of the part it goes into, text/plain when that has none.
+pub fn declares_content_type(cell: &str) -> bool {
+    let cell = cell.trim();
+    ["file: ", "JSON: ", "XML: "]
+        .iter()
+        .any(|p| cell.starts_with(p))
+}
+
 /// A JSON document cell: `file: NAME` or `JSON: {...}`.
 pub fn json_document(suite: &Path, cell: &str) -> Value {
     let cell = cell.trim();
@@ -145,4 +157,81 @@ pub fn rows(step: &cucumber::gherkin::Step) -> Vec<Vec<(String, String)>> {
 pub fn single_cell(step: &cucumber::gherkin::Step) -> String {
     let table = step.table.as_ref().expect("the step has a table");
     table.rows[0][0].clone()
+}
+
+/// Sets the `Content-Type` header, replacing any value it had.
+pub fn set_content_type(headers: &mut Option<MultiMap>, ct: &str) {
+    let headers = headers.get_or_insert_with(MultiMap::default);
+    match headers.get_mut_ignore_case("content-type") {
+        Some(values) => *values = vec![ct.to_string()],
+        None => headers.add("Content-Type", ct),
+    }
+}
+
+/// Adds a `Content-Type` header from the body's declared content type, unless there is one.
+pub fn with_body_content_type(headers: &mut Option<MultiMap>, body: &Body) {
+    if let Some(ct) = body.declared_content_type() {
+        if headers
+            .as_ref()
+            .and_then(|h| h.get_ignore_case("content-type"))
+            .is_none()
+        {
+            set_content_type(headers, &ct.to_string());
+        }
+    }
+}
+
+fn matching_rules(suite: &Path, cell: &str) -> MatchingRules {
+    MatchingRules::from_json(&json_document(suite, cell)).expect("valid matching rules")
+}
+
+fn generators(suite: &Path, cell: &str) -> Generators {
+    Generators::from_json(&json_document(suite, cell)).expect("valid generators")
+}
+
+/// A request from a row (`method`, `path`, `query`, `headers`, `body`, `content type`,
+/// `matching rules`, `generators`; other columns are ignored, and so are empty cells). It is
+/// a `GET /` unless the row says otherwise, and its `Content-Type` header is the `content
+/// type` cell, else the body's.
+pub fn request(suite: &Path, row: &[(String, String)]) -> Request {
+    let mut req = Request {
+        method: "GET".into(),
+        path: "/".into(),
+        ..Request::default()
+    };
+    for (k, v) in row.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        match k.as_str() {
+            "method" => req.method = v.trim().to_uppercase(),
+            "path" => req.path = v.trim().to_string(),
+            "body" => req.body = body(suite, v),
+            "query" => req.query = Some(query(v)),
+            "headers" => req.headers = Some(headers(v)),
+            "content type" => set_content_type(&mut req.headers, v.trim()),
+            "matching rules" => req.matching_rules = matching_rules(suite, v),
+            "generators" => req.generators = generators(suite, v),
+            _ => {}
+        }
+    }
+    with_body_content_type(&mut req.headers, &req.body);
+    req
+}
+
+/// A response from a row (`status`, `headers`, `content type`, `body`, `matching rules`,
+/// `generators`; other columns and empty cells are ignored), 200 unless the row says
+/// otherwise. Its `Content-Type` header is the `content type` cell, else the body's.
+pub fn response(suite: &Path, row: &[(String, String)]) -> Response {
+    let mut resp = Response::default();
+    for (k, v) in row.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        match k.as_str() {
+            "status" => resp.status = v.trim().parse().expect("a status"),
+            "headers" => resp.headers = Some(headers(v)),
+            "body" => resp.body = body(suite, v),
+            "content type" => set_content_type(&mut resp.headers, v.trim()),
+            "matching rules" => resp.matching_rules = matching_rules(suite, v),
+            "generators" => resp.generators = generators(suite, v),
+            _ => {}
+        }
+    }
+    with_body_content_type(&mut resp.headers, &resp.body);
+    resp
 }

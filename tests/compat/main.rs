@@ -6,6 +6,7 @@
 //! no implementation count as failed, never as passed.
 
 mod cells;
+mod consumer;
 mod matching;
 
 use cucumber::writer::Stats as _;
@@ -18,6 +19,10 @@ use std::process::ExitCode;
 
 /// The features this harness runs, relative to `features/`.
 const FEATURES: &[&str] = &[
+    "V1/http_consumer.feature",
+    "V2/http_consumer.feature",
+    "V3/http_consumer.feature",
+    "V4/http_consumer.feature",
     "V3/http_matching.feature",
     "V3/matching_rules.feature",
     "V3/generators.feature",
@@ -51,6 +56,8 @@ pub struct CompatWorld {
     pub generated_request: Option<Request>,
     /// The response after generators ran.
     pub generated_response: Option<Response>,
+    /// The consumer features' interactions, mock server and pact files.
+    pub consumer: consumer::ConsumerWorld,
 }
 
 fn suite_dir() -> PathBuf {

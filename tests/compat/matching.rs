@@ -5,62 +5,11 @@ use crate::cells;
 use crate::CompatWorld;
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
-use pact_core::generators::{GeneratorContext, GeneratorMode, Generators};
+use pact_core::generators::{GeneratorContext, GeneratorMode};
 use pact_core::matching::{match_request, match_response};
-use pact_core::model::{Body, MultiMap, Request, Response};
-use pact_core::rules::MatchingRules;
+use pact_core::model::{Request, Response};
 use regex::Regex;
 use serde_json::Value;
-
-fn set_content_type(headers: &mut Option<MultiMap>, ct: &str) {
-    headers
-        .get_or_insert_with(MultiMap::default)
-        .set("Content-Type", vec![ct.to_string()]);
-}
-
-fn with_body_content_type(headers: &mut Option<MultiMap>, body: &Body) {
-    if let Some(ct) = body.declared_content_type() {
-        if headers
-            .as_ref()
-            .and_then(|h| h.get_ignore_case("content-type"))
-            .is_none()
-        {
-            set_content_type(headers, &ct.to_string());
-        }
-    }
-}
-
-/// Applies a request row (`body`, `content type`, `query`, `headers`, `matching rules`,
-/// `generators`) to a request.
-fn request_from_row(world: &CompatWorld, row: &[(String, String)]) -> Request {
-    let mut req = Request {
-        method: "GET".into(),
-        path: "/".into(),
-        ..Request::default()
-    };
-    for (k, v) in row {
-        match k.as_str() {
-            "body" => req.body = cells::body(&world.suite, v),
-            "query" => req.query = Some(cells::query(v)),
-            "headers" => req.headers = Some(cells::headers(v)),
-            "matching rules" => {
-                req.matching_rules =
-                    MatchingRules::from_json(&cells::json_document(&world.suite, v))
-                        .expect("valid matching rules")
-            }
-            "generators" => {
-                req.generators = Generators::from_json(&cells::json_document(&world.suite, v))
-                    .expect("valid generators")
-            }
-            _ => {}
-        }
-    }
-    if let Some((_, ct)) = row.iter().find(|(k, _)| k == "content type") {
-        set_content_type(&mut req.headers, ct);
-    }
-    with_body_content_type(&mut req.headers, &req.body);
-    req
-}
 
 #[given(regex = r#"^an expected request with an? "([^"]*)" header of "([^"]*)"$"#)]
 fn expected_header(world: &mut CompatWorld, name: String, value: String) {
@@ -85,7 +34,7 @@ fn received_header(world: &mut CompatWorld, name: String, value: String) {
 #[given(regex = r"^an expected request configured with the following:$")]
 fn expected_request_table(world: &mut CompatWorld, step: &Step) {
     let row = cells::rows(step).remove(0);
-    world.expected_request = request_from_row(world, &row);
+    world.expected_request = cells::request(&world.suite, &row);
 }
 
 #[given(
@@ -94,27 +43,14 @@ fn expected_request_table(world: &mut CompatWorld, step: &Step) {
 fn received_requests_table(world: &mut CompatWorld, step: &Step) {
     world.received_requests = cells::rows(step)
         .iter()
-        .map(|row| request_from_row(world, row))
+        .map(|row| cells::request(&world.suite, row))
         .collect();
 }
 
 #[given(regex = r"^an expected response configured with the following:$")]
 fn expected_response_table(world: &mut CompatWorld, step: &Step) {
     let row = cells::rows(step).remove(0);
-    let mut resp = Response::default();
-    for (k, v) in &row {
-        match k.as_str() {
-            "status" => resp.status = v.trim().parse().expect("a status"),
-            "body" => resp.body = cells::body(&world.suite, v),
-            "matching rules" => {
-                resp.matching_rules =
-                    MatchingRules::from_json(&cells::json_document(&world.suite, v))
-                        .expect("valid matching rules")
-            }
-            _ => {}
-        }
-    }
-    world.expected_response = resp;
+    world.expected_response = cells::response(&world.suite, &row);
 }
 
 #[given(regex = r"^a status (\d+) response is received$")]
@@ -188,24 +124,13 @@ fn response_mismatch_kind(world: &mut CompatWorld, kind: String, error: String) 
 #[given(regex = r"^a request configured with the following generators:$")]
 fn request_with_generators(world: &mut CompatWorld, step: &Step) {
     let row = cells::rows(step).remove(0);
-    world.expected_request = request_from_row(world, &row);
+    world.expected_request = cells::request(&world.suite, &row);
 }
 
 #[given(regex = r"^a response configured with the following generators:$")]
 fn response_with_generators(world: &mut CompatWorld, step: &Step) {
     let row = cells::rows(step).remove(0);
-    let mut resp = Response::default();
-    for (k, v) in &row {
-        match k.as_str() {
-            "body" => resp.body = cells::body(&world.suite, v),
-            "generators" => {
-                resp.generators = Generators::from_json(&cells::json_document(&world.suite, v))
-                    .expect("valid generators")
-            }
-            _ => {}
-        }
-    }
-    world.expected_response = resp;
+    world.expected_response = cells::response(&world.suite, &row);
 }
 
 #[given(regex = r#"^the generator test mode is set as "([^"]*)"$"#)]
