@@ -26,6 +26,8 @@
 //! - `consumer` (default): the builder and the warp mock server.
 //! - `tls`: the mock server can serve HTTPS with a generated self-signed certificate.
 
+#[cfg(feature = "broker")]
+pub mod broker;
 #[cfg(feature = "consumer")]
 pub mod consumer;
 #[cfg(feature = "consumer")]
@@ -33,6 +35,8 @@ pub mod mock_server;
 pub mod pact_writer;
 
 pub use pact_core;
+#[cfg(feature = "consumer")]
+pub use pact_macros::pact_interaction;
 
 /// What a consumer test needs in scope.
 #[cfg(feature = "consumer")]
@@ -41,6 +45,7 @@ pub mod prelude {
     pub use crate::consumer::{InteractionBuilder, PactBuilder, Term};
     pub use crate::mock_server::{MockServer, MockServerOptions};
     pub use pact_core::model::SpecVersion;
+    pub use pact_macros::pact_interaction;
 }
 
 /// What `#[pact_interaction]` expands to. Not a stable API: use [`consumer`] by hand.
@@ -50,6 +55,7 @@ pub mod __private {
     pub use crate::consumer::{matchers, InteractionBuilder, PactBuilder, Term};
     pub use crate::mock_server::MockServer;
     pub use pact_core::model::SpecVersion;
+    pub use pact_core::rules::StatusClass;
     pub use serde_json;
 
     /// A builder whose pact goes to the pact dir of the package at `manifest_dir` (the
@@ -67,6 +73,44 @@ pub mod __private {
         if let Err(e) = server.finish() {
             panic!("{}", crate::error_chain(&e));
         }
+    }
+
+    /// What a test body returned, as far as the pact is concerned: a failed test (an
+    /// `Err`) writes no pact.
+    pub trait TestOutcome {
+        /// True when the test failed.
+        fn is_failure(&self) -> bool;
+    }
+
+    impl TestOutcome for () {
+        fn is_failure(&self) -> bool {
+            false
+        }
+    }
+
+    impl<T, E> TestOutcome for Result<T, E> {
+        fn is_failure(&self) -> bool {
+            self.is_err()
+        }
+    }
+
+    /// [`finish`] for a test body that returned `result`: when it failed, the server stops
+    /// without writing the pact (its problems, if any, go to stderr) and the failure is
+    /// returned for the test harness to report.
+    #[track_caller]
+    pub fn finish_with<R: TestOutcome>(server: MockServer, result: R) -> R {
+        if result.is_failure() {
+            let problems = server.discard();
+            if !problems.is_empty() {
+                eprintln!("the test failed; the pact mock server also saw:");
+                for p in problems {
+                    eprintln!("  - {p}");
+                }
+            }
+        } else {
+            finish(server);
+        }
+        result
     }
 
     /// Runs an async test body on a fresh current-thread runtime (for `async fn` tests

@@ -1,0 +1,530 @@
+//! From the attributes and the function to the test.
+
+use crate::attr::{parse_attr, Attr, Body, Given, Request, Response, Spec};
+use crate::term::{Gen, Term};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::parse::{ParseStream, Parser};
+use syn::spanned::Spanned;
+use syn::{parse_quote, Attribute, Error, FnArg, ItemFn, Lit, LitStr, Meta, Path, ReturnType};
+
+/// Expands `#[pact_interaction(args)] item`.
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(_) => {
+            let e = Error::new(
+                Span::call_site(),
+                "#[pact_interaction] goes on a test function",
+            )
+            .into_compile_error();
+            return quote!(#e #item);
+        }
+    };
+    let mut errors = Vec::new();
+    let mut attrs = Vec::new();
+    // A syntax error in an attribute loses the rest of it: what it lacks then is not
+    // reported.
+    let mut syntax_errors = Vec::new();
+    let outer =
+        (|input: ParseStream| parse_attr(input, TokenStream::new(), &mut errors)).parse2(args);
+    match outer {
+        Ok(a) => attrs.push(a),
+        Err(e) => syntax_errors.push(e),
+    }
+    let mut kept = Vec::new();
+    for a in &func.attrs {
+        if !is_pact_attr(a) {
+            kept.push(a.clone());
+            continue;
+        }
+        let at = a.to_token_stream();
+        let parsed = match &a.meta {
+            Meta::List(list) => list
+                .parse_args_with(|input: ParseStream| parse_attr(input, at.clone(), &mut errors)),
+            Meta::Path(_) => (|input: ParseStream| parse_attr(input, at.clone(), &mut errors))
+                .parse2(TokenStream::new()),
+            Meta::NameValue(nv) => Err(Error::new_spanned(
+                nv,
+                "expected `#[pact_interaction(description = \"...\", ...)]`",
+            )),
+        };
+        match parsed {
+            Ok(a) => attrs.push(a),
+            Err(e) => syntax_errors.push(e),
+        }
+    }
+
+    check_signature(&func, &mut errors);
+    let expanded = if syntax_errors.is_empty() {
+        generate(&func, kept.clone(), &attrs, &mut errors)
+    } else {
+        errors.append(&mut syntax_errors);
+        None
+    };
+    match (
+        errors.into_iter().reduce(|mut a, b| {
+            a.combine(b);
+            a
+        }),
+        expanded,
+    ) {
+        (None, Some(tokens)) => tokens,
+        (error, _) => {
+            // The function as written, minus the attributes that need the expansion, so
+            // that editors still see its body and only our errors are reported.
+            let error = error
+                .unwrap_or_else(|| Error::new(Span::call_site(), "#[pact_interaction] failed"))
+                .into_compile_error();
+            let mut func = func;
+            func.attrs = kept.into_iter().filter(|a| !is_test_attr(a)).collect();
+            quote! {
+                #error
+                #[allow(dead_code)]
+                #func
+            }
+        }
+    }
+}
+
+/// `#[pact_interaction]`, under any path.
+fn is_pact_attr(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "pact_interaction")
+}
+
+/// `#[test]`, `#[tokio::test]`, `#[tokio::test(flavor = "multi_thread")]` and the like.
+fn is_test_attr(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "test")
+}
+
+/// A value every stacked attribute that gives it must agree on.
+fn agree<T: Clone>(
+    slot: &mut Option<T>,
+    value: Option<&T>,
+    same: impl Fn(&T, &T) -> bool,
+    span: impl Fn(&T) -> Span,
+    name: &str,
+    errors: &mut Vec<Error>,
+) {
+    let Some(value) = value else { return };
+    match slot {
+        Some(first) if !same(first, value) => errors.push(Error::new(
+            span(value),
+            format_args!(
+                "`{name}` differs from the one another #[pact_interaction] of this test gives: stacked attributes make one pact"
+            ),
+        )),
+        Some(_) => {}
+        None => *slot = Some(value.clone()),
+    }
+}
+
+/// What `[package.metadata.pact]` of the crate being compiled says.
+struct Metadata {
+    manifest: std::path::PathBuf,
+    provider: Option<String>,
+    consumer: Option<String>,
+}
+
+fn read_metadata() -> Result<Metadata, String> {
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?;
+    let manifest = std::path::Path::new(&dir).join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let table: toml::Table =
+        toml::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", manifest.display()))?;
+    let pact = table
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("pact"));
+    let field = |name: &str| -> Result<Option<String>, String> {
+        match pact.and_then(|p| p.get(name)) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(format!(
+                "{}: package.metadata.pact.{name} must be a string, found a {}",
+                manifest.display(),
+                other.type_str()
+            )),
+        }
+    };
+    Ok(Metadata {
+        provider: field("provider")?,
+        consumer: field("consumer")?,
+        manifest,
+    })
+}
+
+/// The test, or `None` when something is missing (the errors say what).
+fn generate(
+    func: &ItemFn,
+    kept: Vec<Attribute>,
+    attrs: &[Attr],
+    errors: &mut Vec<Error>,
+) -> Option<TokenStream> {
+    let mut provider: Option<LitStr> = None;
+    let mut consumer: Option<LitStr> = None;
+    let mut spec: Option<(Spec, Span)> = None;
+    let mut krate: Option<Path> = None;
+    for a in attrs {
+        let same_str = |a: &LitStr, b: &LitStr| a.value() == b.value();
+        agree(
+            &mut provider,
+            a.provider.as_ref(),
+            same_str,
+            LitStr::span,
+            "provider",
+            errors,
+        );
+        agree(
+            &mut consumer,
+            a.consumer.as_ref(),
+            same_str,
+            LitStr::span,
+            "consumer",
+            errors,
+        );
+        agree(
+            &mut spec,
+            a.spec.as_ref(),
+            |a, b| a.0 == b.0,
+            |s| s.1,
+            "spec",
+            errors,
+        );
+        agree(
+            &mut krate,
+            a.krate.as_ref(),
+            |a, b| a.to_token_stream().to_string() == b.to_token_stream().to_string(),
+            |p| p.span(),
+            "crate",
+            errors,
+        );
+    }
+    let krate = krate.unwrap_or_else(|| parse_quote!(::pact_runtime));
+    let spec = spec.map_or(Spec::V3, |s| s.0);
+
+    // The provider, and the consumer unless given, from Cargo.toml; the manifest is then
+    // included so that editing it rebuilds the test.
+    let mut track_manifest = None;
+    if provider.is_none() || consumer.is_none() {
+        match read_metadata() {
+            Ok(m) => {
+                if provider.is_none() {
+                    provider = m
+                        .provider
+                        .as_ref()
+                        .map(|p| LitStr::new(p, Span::call_site()));
+                }
+                if consumer.is_none() {
+                    consumer = m
+                        .consumer
+                        .as_ref()
+                        .map(|c| LitStr::new(c, Span::call_site()));
+                }
+                if m.provider.is_some() || m.consumer.is_some() {
+                    track_manifest = m.manifest.to_str().map(str::to_string);
+                }
+            }
+            Err(e) if provider.is_none() => errors.push(Error::new(Span::call_site(), e)),
+            Err(_) => {}
+        }
+    }
+    if provider.is_none() {
+        let message = "no provider: add `provider = \"...\"` here, or `provider = \"...\"` under [package.metadata.pact] in Cargo.toml";
+        errors.push(attrs.first().map_or_else(
+            || Error::new(Span::call_site(), message),
+            |a| a.error(message),
+        ));
+    }
+
+    // Each interaction, checked and built.
+    let mut interactions = Vec::new();
+    let mut seen: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut gen = Gen {
+        krate: &krate,
+        errors,
+    };
+    for a in attrs {
+        let Some(description) = &a.description else {
+            gen.errors
+                .push(a.error("missing `description = \"...\"`: every interaction needs one"));
+            continue;
+        };
+        if a.request.is_none() && !a.request_seen {
+            gen.errors.push(
+                a.error("missing `request(METHOD, \"/path\", ...)`: every interaction needs one"),
+            );
+        }
+        let id = (
+            description.value(),
+            a.given
+                .iter()
+                .map(|g| {
+                    let mut params: Vec<String> = g
+                        .params
+                        .iter()
+                        .map(|(n, v)| format!("{n}={}", v.canonical()))
+                        .collect();
+                    params.sort();
+                    (g.state.value(), params.join(","))
+                })
+                .collect::<Vec<_>>(),
+        );
+        if seen.contains(&id) {
+            gen.error(
+                description.span(),
+                "duplicate interaction: another #[pact_interaction] of this test has the same description and provider states",
+            );
+        }
+        seen.push(id);
+        if let Some(key) = &a.key {
+            if keys.contains(&key.value()) {
+                gen.error(
+                    key.span(),
+                    "duplicate interaction key: another #[pact_interaction] of this test has it",
+                );
+            }
+            keys.push(key.value());
+        }
+        if spec != Spec::V4 {
+            let v4_only = a
+                .key
+                .as_ref()
+                .map(LitStr::span)
+                .or(a.pending.as_ref().map(|p| p.span))
+                .or(a.comments.first().map(LitStr::span));
+            if let Some(span) = v4_only {
+                gen.error(
+                    span,
+                    "`key`, `pending` and `comment` are V4 features: add `spec = \"V4\"`",
+                );
+            }
+        }
+        let Some(request) = &a.request else { continue };
+        interactions.push(interaction(&mut gen, a, description, request));
+    }
+    let provider = provider?;
+    if !gen.errors.is_empty() {
+        return None;
+    }
+
+    let k = &krate;
+    let consumer = match consumer {
+        Some(c) => quote!(#c),
+        None => quote!(::core::env!("CARGO_PKG_NAME")),
+    };
+    let spec = format_ident!("{}", spec.variant());
+    let track = track_manifest.map(|path| {
+        quote! { const _: &[u8] = ::core::include_bytes!(#path); }
+    });
+    let setup = quote! {
+        #track
+        let mut __pact = #k::__private::builder(#consumer, #provider, ::core::env!("CARGO_MANIFEST_DIR"));
+        __pact.spec(#k::__private::SpecVersion::#spec);
+        #(#interactions)*
+        let __pact_mock = __pact.start_mock_server();
+    };
+    Some(wrap(func, kept, k, setup))
+}
+
+/// `__pact.interaction(..)` for one attribute.
+fn interaction(gen: &mut Gen, a: &Attr, description: &LitStr, request: &Request) -> TokenStream {
+    let k = gen.krate.clone();
+    let mut steps = Vec::new();
+    for Given { state, params } in &a.given {
+        if params.is_empty() {
+            steps.push(quote!(__pact_i.given(#state);));
+        } else {
+            let inserts: Vec<_> = params
+                .iter()
+                .map(|(name, value)| {
+                    let name = LitStr::new(&name.to_string(), name.span());
+                    let value = gen.term(value);
+                    quote!(__pact_params.insert(::std::string::String::from(#name), #k::__private::Term::example(&#value));)
+                })
+                .collect();
+            steps.push(quote! {
+                __pact_i.given_with_params(#state, {
+                    let mut __pact_params = #k::__private::serde_json::Map::new();
+                    #(#inserts)*
+                    #k::__private::serde_json::Value::Object(__pact_params)
+                });
+            });
+        }
+    }
+    if let Some(key) = &a.key {
+        steps.push(quote!(__pact_i.key(#key);));
+    }
+    if let Some(pending) = &a.pending {
+        steps.push(quote!(__pact_i.pending(#pending);));
+    }
+    for comment in &a.comments {
+        steps.push(quote!(__pact_i.comment(#comment);));
+    }
+
+    let Request {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    } = request;
+    let path = gen.term(path);
+    steps.push(quote!(__pact_i.request.method(#method).path(#path);));
+    for (name, value) in query {
+        let value = gen.term(value);
+        steps.push(quote!(__pact_i.request.query_param(#name, #value);));
+    }
+    for (name, value) in headers {
+        let value = gen.term(value);
+        steps.push(quote!(__pact_i.request.header(#name, #value);));
+    }
+    steps.push(body_steps(gen, quote!(__pact_i.request), body));
+
+    let default = Response {
+        status: None,
+        headers: Vec::new(),
+        body: Body::default(),
+    };
+    let response = a.response.as_ref().unwrap_or(&default);
+    let status = match &response.status {
+        None => quote!(200u16),
+        Some(Term::Lit(Lit::Int(i))) => match i.base10_parse::<u16>() {
+            Ok(code @ 100..=599) => quote_u16(code, i.span()),
+            _ => {
+                gen.error(
+                    i.span(),
+                    format_args!("status {} is not within 100..=599", i.base10_digits()),
+                );
+                quote!(200u16)
+            }
+        },
+        Some(term @ (Term::Call(_) | Term::Expr(..))) => gen.term(term),
+        Some(other) => {
+            gen.error(
+                other.span(),
+                "expected a status code such as 200, or `status_code(Success, 200)`",
+            );
+            quote!(200u16)
+        }
+    };
+    steps.push(quote!(__pact_i.response.status(#status);));
+    for (name, value) in &response.headers {
+        let value = gen.term(value);
+        steps.push(quote!(__pact_i.response.header(#name, #value);));
+    }
+    steps.push(body_steps(gen, quote!(__pact_i.response), &response.body));
+
+    quote! {
+        __pact.interaction(#description, |__pact_i: &mut #k::__private::InteractionBuilder| {
+            #(#steps)*
+        });
+    }
+}
+
+fn quote_u16(code: u16, span: Span) -> TokenStream {
+    let mut lit = proc_macro2::Literal::u16_suffixed(code);
+    lit.set_span(span);
+    quote!(#lit)
+}
+
+fn body_steps(gen: &mut Gen, target: TokenStream, body: &Body) -> TokenStream {
+    match (&body.json, &body.raw, &body.content_type) {
+        (Some(json), _, ct) => {
+            let json = gen.term(json);
+            let ct = ct
+                .as_ref()
+                .map(|ct| quote!(#target.header("Content-Type", #ct);));
+            quote! { #ct #target.json_body(#json); }
+        }
+        (None, Some(raw), ct) => {
+            let ct = ct
+                .as_ref()
+                .map_or_else(|| quote!("text/plain"), |c| quote!(#c));
+            quote!(#target.body(&#raw[..], #ct);)
+        }
+        (None, None, _) => TokenStream::new(),
+    }
+}
+
+/// The test function around the user's.
+fn wrap(func: &ItemFn, kept: Vec<Attribute>, k: &Path, setup: TokenStream) -> TokenStream {
+    let sig = &func.sig;
+    let arg = sig.inputs.first().map(|_| quote!(&__pact_mock));
+    let has_test_attr = kept.iter().any(is_test_attr);
+    let is_async = sig.asyncness.is_some();
+    let test_attr = (!has_test_attr).then(|| quote!(#[::core::prelude::v1::test]));
+    let mut inner = func.clone();
+    inner.attrs.clear();
+    inner.vis = syn::Visibility::Inherited;
+    inner.sig.ident = format_ident!("__pact_test");
+    let call = if !is_async {
+        quote!(__pact_test(#arg))
+    } else if has_test_attr {
+        quote!(__pact_test(#arg).await)
+    } else {
+        quote!(#k::__private::block_on(__pact_test(#arg)))
+    };
+    let outer_async = (is_async && has_test_attr).then(|| quote!(async));
+    let vis = &func.vis;
+    let name = &sig.ident;
+    let output = &sig.output;
+    let finish = match output {
+        ReturnType::Default => quote! {
+            #call;
+            #k::__private::finish(__pact_mock);
+        },
+        ReturnType::Type(..) => quote! {
+            let __pact_result = #call;
+            #k::__private::finish_with(__pact_mock, __pact_result)
+        },
+    };
+    quote! {
+        #(#kept)*
+        #test_attr
+        #vis #outer_async fn #name() #output {
+            #setup
+            #inner
+            #finish
+        }
+    }
+}
+
+/// The signature a test can have: no generics, no `self`, at most one argument, a reference.
+fn check_signature(func: &ItemFn, errors: &mut Vec<Error>) {
+    let sig = &func.sig;
+    if !sig.generics.params.is_empty() {
+        errors.push(Error::new_spanned(
+            &sig.generics,
+            "a test function cannot be generic",
+        ));
+    }
+    let mut inputs = sig.inputs.iter();
+    match inputs.next() {
+        None => {}
+        Some(FnArg::Receiver(r)) => {
+            errors.push(Error::new_spanned(r, "a test function takes no `self`"));
+        }
+        Some(FnArg::Typed(t)) if !matches!(*t.ty, syn::Type::Reference(_)) => {
+            errors.push(Error::new_spanned(
+                &t.ty,
+                "the mock server is lent to the test: write `mock: &MockServer`",
+            ));
+        }
+        Some(FnArg::Typed(_)) => {}
+    }
+    for extra in inputs {
+        errors.push(Error::new_spanned(
+            extra,
+            "a #[pact_interaction] test takes at most one argument, `mock: &MockServer`",
+        ));
+    }
+}
