@@ -528,3 +528,119 @@ fn check_signature(func: &ItemFn, errors: &mut Vec<Error>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::expand;
+    use quote::quote;
+
+    fn expanded(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
+        expand(args, item).to_string()
+    }
+
+    #[test]
+    fn the_expansion_names_only_the_private_module() {
+        let out = expanded(
+            quote!(
+                provider = "P",
+                description = "d",
+                given("s", id = 1),
+                request(GET, regex(r"/b/\d+", "/b/1"), headers = { "A": "b" }),
+                response(200, json = { "a": each_like({ "id": integer(1) }, min = 2), "b": null }),
+            ),
+            quote!(
+                fn t(mock: &MockServer) {}
+            ),
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(":: pact_runtime ::") {
+            rest = &rest[i + ":: pact_runtime ::".len()..];
+            assert!(rest.starts_with(" __private ::"), "{out}");
+        }
+        assert!(
+            out.contains("# [:: core :: prelude :: v1 :: test]"),
+            "{out}"
+        );
+        assert!(out.contains("each_like_between"), "{out}");
+        assert!(
+            out.contains("fn __pact_test (mock : & MockServer)"),
+            "{out}"
+        );
+        assert!(out.contains("finish (__pact_mock)"), "{out}");
+    }
+
+    #[test]
+    fn stacked_attributes_are_consumed_by_the_outermost() {
+        let out = expanded(
+            quote!(provider = "P", description = "one", request(GET, "/1")),
+            quote!(
+                /// Docs stay.
+                #[pact_interaction(description = "two", request(GET, "/2"))]
+                #[ignore]
+                fn t() {}
+            ),
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(!out.contains("pact_interaction"), "{out}");
+        assert_eq!(out.matches("__pact . interaction (").count(), 2, "{out}");
+        assert!(
+            out.contains("# [ignore]") && out.contains("Docs stay."),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn async_tests_keep_their_runtime_attribute_or_get_one() {
+        let item = quote!(
+            #[tokio::test]
+            async fn t(mock: &MockServer) -> Result<(), String> {
+                Ok(())
+            }
+        );
+        let out = expanded(
+            quote!(provider = "P", description = "d", request(GET, "/")),
+            item,
+        );
+        assert!(out.contains("# [tokio :: test] async fn t ()"), "{out}");
+        assert!(!out.contains("v1 :: test"), "{out}");
+        assert!(out.contains("__pact_test (& __pact_mock) . await"), "{out}");
+        assert!(
+            out.contains("finish_with (__pact_mock , __pact_result)"),
+            "{out}"
+        );
+
+        let item = quote!(
+            async fn t() {}
+        );
+        let out = expanded(
+            quote!(provider = "P", description = "d", request(GET, "/")),
+            item,
+        );
+        assert!(
+            out.contains("# [:: core :: prelude :: v1 :: test] fn t ()"),
+            "{out}"
+        );
+        assert!(out.contains("block_on (__pact_test ())"), "{out}");
+    }
+
+    #[test]
+    fn on_error_the_function_stays_without_its_test_attributes() {
+        let out = expanded(
+            quote!(provider = "P", request(GET, "/")),
+            quote!(
+                #[test]
+                fn t(mock: &MockServer) {
+                    body();
+                }
+            ),
+        );
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("missing `description"), "{out}");
+        assert!(
+            out.contains("# [allow (dead_code)] fn t (mock : & MockServer)"),
+            "{out}"
+        );
+        assert!(!out.contains("# [test]"), "{out}");
+    }
+}
