@@ -49,7 +49,9 @@ async fn serves_https_with_a_certificate_the_test_can_trust() {
     let refused = get(&client(RootCertStore::empty()), &server).await;
     assert!(refused.is_err(), "an untrusted certificate must be refused");
 
-    let pem = server.ca_pem().expect("a PEM for the self-signed certificate");
+    let pem = server
+        .ca_pem()
+        .expect("a PEM for the self-signed certificate");
     let mut roots = RootCertStore::empty();
     roots
         .add(CertificateDer::from_pem_slice(pem.as_bytes()).unwrap())
