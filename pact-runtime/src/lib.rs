@@ -25,6 +25,8 @@
 //!
 //! - `consumer` (default): the builder and the warp mock server.
 //! - `tls`: the mock server can serve HTTPS with a generated self-signed certificate.
+//! - `broker`: a Pact Broker client (`broker`): pacts for verification, fetching pacts,
+//!   publishing verification results.
 
 #[cfg(feature = "broker")]
 pub mod broker;
