@@ -25,16 +25,25 @@
 //!
 //! - `consumer` (default): the builder and the warp mock server.
 //! - `tls`: the mock server can serve HTTPS with a generated self-signed certificate.
+//! - `provider`: the verifier ([`verifier`]) and the warp filter serving provider states
+//!   ([`provider_states::state_change_filter`]); includes `broker`.
+//! - `codegen`: provider-state handlers generated from the pacts, for a provider's
+//!   `build.rs` ([`codegen`]); compiles neither warp, tokio nor reqwest.
 //! - `broker`: a Pact Broker client (`broker`): pacts for verification, fetching pacts,
 //!   publishing verification results.
 
 #[cfg(feature = "broker")]
 pub mod broker;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 #[cfg(feature = "consumer")]
 pub mod consumer;
 #[cfg(feature = "consumer")]
 pub mod mock_server;
 pub mod pact_writer;
+pub mod provider_states;
+#[cfg(feature = "provider")]
+pub mod verifier;
 
 pub use pact_core;
 #[cfg(feature = "consumer")]
@@ -50,79 +59,27 @@ pub mod prelude {
     pub use pact_macros::pact_interaction;
 }
 
-/// What `#[pact_interaction]` expands to. Not a stable API: use [`consumer`] by hand.
+/// What generated code names: `#[pact_interaction]`'s expansion and the provider-state
+/// glue that [`codegen`](crate::codegen) writes. Not a stable API.
 #[doc(hidden)]
-#[cfg(feature = "consumer")]
 pub mod __private {
-    pub use crate::consumer::{matchers, InteractionBuilder, PactBuilder, Term};
-    pub use crate::mock_server::MockServer;
-    pub use pact_core::model::SpecVersion;
-    pub use pact_core::rules::StatusClass;
+    #[cfg(feature = "consumer")]
+    pub use crate::consumer::macro_support::*;
+    pub use crate::provider_states::{
+        state_param, ProviderStates, StateChange, StateError, StateValues,
+    };
     pub use serde_json;
 
-    /// A builder whose pact goes to the pact dir of the package at `manifest_dir` (the
-    /// macro passes `env!("CARGO_MANIFEST_DIR")` of the test crate).
-    pub fn builder(consumer: &str, provider: &str, manifest_dir: &str) -> PactBuilder {
-        let mut builder = PactBuilder::new(consumer, provider);
-        builder.package_dir(manifest_dir);
-        builder
-    }
+    /// The provider-state filter, boxed so generated code can name its type.
+    #[cfg(feature = "provider")]
+    pub type StateFilter = warp::filters::BoxedFilter<(warp::reply::Response,)>;
 
-    /// Stops the server and writes the pact; panics with the list of problems when an
-    /// interaction was missed or a request matched none.
-    #[track_caller]
-    pub fn finish(server: MockServer) {
-        if let Err(e) = server.finish() {
-            panic!("{}", crate::error_chain(&e));
-        }
-    }
-
-    /// What a test body returned, as far as the pact is concerned: a failed test (an
-    /// `Err`) writes no pact.
-    pub trait TestOutcome {
-        /// True when the test failed.
-        fn is_failure(&self) -> bool;
-    }
-
-    impl TestOutcome for () {
-        fn is_failure(&self) -> bool {
-            false
-        }
-    }
-
-    impl<T, E> TestOutcome for Result<T, E> {
-        fn is_failure(&self) -> bool {
-            self.is_err()
-        }
-    }
-
-    /// [`finish`] for a test body that returned `result`: when it failed, the server stops
-    /// without writing the pact (its problems, if any, go to stderr) and the failure is
-    /// returned for the test harness to report.
-    #[track_caller]
-    pub fn finish_with<R: TestOutcome>(server: MockServer, result: R) -> R {
-        if result.is_failure() {
-            let problems = server.discard();
-            if !problems.is_empty() {
-                eprintln!("the test failed; the pact mock server also saw:");
-                for p in problems {
-                    eprintln!("  - {p}");
-                }
-            }
-        } else {
-            finish(server);
-        }
-        result
-    }
-
-    /// Runs an async test body on a fresh current-thread runtime (for `async fn` tests
-    /// without a runtime attribute of their own).
-    pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a current-thread tokio runtime")
-            .block_on(future)
+    /// Serves `POST /api/_pact/state` with `states` (see
+    /// [`state_change_filter`](crate::provider_states::state_change_filter)).
+    #[cfg(feature = "provider")]
+    pub fn state_filter<S: ProviderStates>(states: S) -> StateFilter {
+        use warp::Filter;
+        crate::provider_states::state_change_filter(std::sync::Arc::new(states)).boxed()
     }
 }
 

@@ -16,6 +16,8 @@
 //! assert_eq!(pact.build().interactions.len(), 1);
 //! ```
 
+#[doc(hidden)]
+pub mod macro_support;
 mod term;
 
 pub use term::{matchers, FlatTerm, Term};

@@ -1,0 +1,620 @@
+//! The verifier: replays each interaction of the pacts against the real provider and
+//! checks the responses with pact-core.
+//!
+//! Per interaction, in pact order: the provider states are set up (through a state URL or
+//! a [`ProviderStates`] handler in process), the request is sent with provider-mode
+//! generators applied (`ProviderState` values from what the setup returned), the response
+//! is matched, and the states are torn down. Interactions run one at a time, because state
+//! setups mutate the provider.
+//!
+//! ```no_run
+//! use pact_runtime::verifier::{PactSource, Verifier};
+//! # async fn run() -> Result<(), pact_runtime::verifier::VerifierError> {
+//! let report = Verifier::new("Provider", "http://127.0.0.1:3001")
+//!     .source(PactSource::Dir("pacts".into()))
+//!     .state_change_url("http://127.0.0.1:3001/api/_pact/state")
+//!     .verify()
+//!     .await?;
+//! print!("{}", report.render(false));
+//! assert!(report.success());
+//! # Ok(())
+//! # }
+//! ```
+
+mod report;
+mod source;
+
+pub use report::{InteractionResult, Outcome, PactResult, VerificationReport};
+pub use source::{BrokerSource, PactSource};
+
+use crate::broker::{BrokerError, TestResult, VerificationResult};
+use crate::provider_states::{self, ProviderStates, StateAction, StateChange, StateError};
+use pact_core::generators::{GeneratorContext, GeneratorMode};
+use pact_core::matching::match_response;
+use pact_core::model::{
+    Body, ContentType, HttpInteraction, Interaction, MultiMap, Request, Response,
+};
+use regex::Regex;
+use serde_json::{Map, Value};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Why a verification could not run at all (as opposed to interactions that failed, which
+/// are in the [`VerificationReport`]).
+#[derive(Debug, thiserror::Error)]
+pub enum VerifierError {
+    /// A pact could not be read or parsed; the message names the file or URL and where.
+    #[error("could not load the pact {source_name}")]
+    Pact {
+        /// The file or URL.
+        source_name: String,
+        /// The cause.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The broker refused or failed.
+    #[error(transparent)]
+    Broker(#[from] BrokerError),
+    /// No pact was found in the sources.
+    #[error("no pacts found for provider \"{0}\" in the given sources")]
+    NoPacts(String),
+    /// The HTTP client could not be built.
+    #[error("could not create the HTTP client")]
+    Client(#[source] reqwest::Error),
+    /// The provider base URL is not a URL.
+    #[error("the provider base URL {0:?} is not a valid URL")]
+    BaseUrl(String),
+}
+
+/// Which interactions to verify.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Only interactions whose description matches.
+    pub description: Option<Regex>,
+    /// Only interactions with a state that matches.
+    pub state: Option<Regex>,
+    /// Only interactions without a provider state.
+    pub no_state: bool,
+    /// Only pacts of these consumers (all when empty).
+    pub consumers: Vec<String>,
+}
+
+impl Filters {
+    fn accepts(&self, interaction: &HttpInteraction) -> bool {
+        let info = &interaction.info;
+        if self.no_state && !info.provider_states.is_empty() {
+            return false;
+        }
+        if let Some(re) = &self.description {
+            if !re.is_match(&info.description) {
+                return false;
+            }
+        }
+        if let Some(re) = &self.state {
+            if !info.provider_states.iter().any(|s| re.is_match(&s.name)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Where verification results go.
+#[derive(Debug, Clone, Default)]
+pub struct PublishOptions {
+    /// The provider's version (required by the broker).
+    pub provider_version: String,
+    /// The provider's branch.
+    pub provider_branch: Option<String>,
+    /// Tags for the provider version.
+    pub provider_tags: Vec<String>,
+    /// The CI build that verified.
+    pub build_url: Option<String>,
+}
+
+/// A state change handler in process, boxed so the verifier can hold any implementation.
+type DynStates = dyn Fn(StateChange) -> Pin<Box<dyn Future<Output = Result<Map<String, Value>, StateError>> + Send>>
+    + Send
+    + Sync;
+
+/// A hook that may change each request before it is sent (to add an auth token, say).
+pub type RequestFilter = Arc<dyn Fn(&mut Request) + Send + Sync>;
+
+enum States {
+    None,
+    Url { url: String, as_query: bool },
+    InProcess(Arc<DynStates>),
+}
+
+/// A verification to run: the provider, the pact sources and the options.
+pub struct Verifier {
+    provider: String,
+    base_url: String,
+    sources: Vec<PactSource>,
+    filters: Filters,
+    states: States,
+    timeout: Duration,
+    headers: Vec<(String, String)>,
+    request_filter: Option<RequestFilter>,
+    publish: Option<PublishOptions>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("provider", &self.provider)
+            .field("base_url", &self.base_url)
+            .field("sources", &self.sources)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Verifier {
+    /// Verifies `provider`, which answers at `base_url` (`http://127.0.0.1:3001`, or with a
+    /// path prefix).
+    pub fn new(provider: impl Into<String>, base_url: impl Into<String>) -> Verifier {
+        Verifier {
+            provider: provider.into(),
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            sources: Vec::new(),
+            filters: Filters::default(),
+            states: States::None,
+            timeout: Duration::from_secs(5),
+            headers: Vec::new(),
+            request_filter: None,
+            publish: None,
+        }
+    }
+
+    /// Adds a pact source.
+    pub fn source(mut self, source: PactSource) -> Self {
+        self.sources.push(source);
+        self
+    }
+
+    /// Keeps only the interactions that pass `filters`.
+    pub fn filters(mut self, filters: Filters) -> Self {
+        self.filters = filters;
+        self
+    }
+
+    /// Provider states are changed by posting to `url`.
+    pub fn state_change_url(mut self, url: impl Into<String>) -> Self {
+        self.states = States::Url {
+            url: url.into(),
+            as_query: false,
+        };
+        self
+    }
+
+    /// Provider states are changed by posting to `url` with the change as query parameters.
+    pub fn state_change_url_as_query(mut self, url: impl Into<String>) -> Self {
+        self.states = States::Url {
+            url: url.into(),
+            as_query: true,
+        };
+        self
+    }
+
+    /// Provider states are changed by calling `states` in this process.
+    pub fn state_handler<S: ProviderStates>(mut self, states: Arc<S>) -> Self {
+        self.states = States::InProcess(Arc::new(move |change: StateChange| {
+            let states = states.clone();
+            Box::pin(async move { provider_states::apply(&*states, &change).await })
+        }));
+        self
+    }
+
+    /// How long to wait for each request (state changes included); 5 s by default.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Adds a header to every request (replacing the pact's value of that header).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Lets `filter` change each request before it is sent.
+    pub fn request_filter(mut self, filter: impl Fn(&mut Request) + Send + Sync + 'static) -> Self {
+        self.request_filter = Some(Arc::new(filter));
+        self
+    }
+
+    /// Publishes one verification result per broker pact.
+    pub fn publish(mut self, options: PublishOptions) -> Self {
+        self.publish = Some(options);
+        self
+    }
+
+    /// Runs the verification.
+    pub async fn verify(&self) -> Result<VerificationReport, VerifierError> {
+        reqwest::Url::parse(&self.base_url)
+            .map_err(|_| VerifierError::BaseUrl(self.base_url.clone()))?;
+        let client = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .build()
+            .map_err(VerifierError::Client)?;
+        let mut pacts = Vec::new();
+        for s in &self.sources {
+            pacts.extend(source::load(s, &self.provider).await?);
+        }
+        if pacts.is_empty() {
+            return Err(VerifierError::NoPacts(self.provider.clone()));
+        }
+        let mut report = VerificationReport {
+            provider: self.provider.clone(),
+            pacts: Vec::new(),
+            warnings: Vec::new(),
+        };
+        for loaded in pacts {
+            if !self.filters.consumers.is_empty()
+                && !self.filters.consumers.contains(&loaded.pact.consumer)
+            {
+                continue;
+            }
+            let mut result = PactResult {
+                consumer: loaded.pact.consumer.clone(),
+                source: loaded.name.clone(),
+                pending: loaded.pending,
+                notices: loaded.notices.clone(),
+                interactions: Vec::new(),
+                published: None,
+            };
+            for interaction in &loaded.pact.interactions {
+                let Interaction::Http(http) = interaction else {
+                    report.warnings.push(format!(
+                        "{}: skipping the {} interaction \"{}\": only HTTP interactions are verified",
+                        loaded.name,
+                        interaction.type_name(),
+                        interaction.info().description
+                    ));
+                    continue;
+                };
+                if !self.filters.accepts(http) {
+                    continue;
+                }
+                let r = self
+                    .verify_interaction(
+                        &client,
+                        &loaded.pact.consumer,
+                        http,
+                        loaded.pact.spec,
+                        &mut report.warnings,
+                    )
+                    .await;
+                result.interactions.push(r);
+            }
+            if let (Some(publish), Some(broker)) = (&self.publish, &loaded.broker) {
+                result.published = Some(
+                    publish_result(broker, publish, &result)
+                        .await
+                        .map_err(|e| crate::error_chain(&e)),
+                );
+            }
+            report.pacts.push(result);
+        }
+        Ok(report)
+    }
+
+    async fn verify_interaction(
+        &self,
+        client: &reqwest::Client,
+        consumer: &str,
+        interaction: &HttpInteraction,
+        spec: pact_core::model::SpecVersion,
+        warnings: &mut Vec<String>,
+    ) -> InteractionResult {
+        let started = Instant::now();
+        let info = &interaction.info;
+        let mut result = InteractionResult {
+            description: info.description.clone(),
+            states: info
+                .provider_states
+                .iter()
+                .map(|s| s.name.clone())
+                .collect(),
+            interaction_id: info
+                .extra
+                .get("_id")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            pending: info.pending,
+            comments: comment_texts(&info.comments),
+            test_name: info
+                .comments
+                .get("testname")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            outcome: Outcome::Passed,
+            duration: Duration::ZERO,
+        };
+        let changes = self.state_changes(consumer, interaction, warnings);
+        let mut values = Map::new();
+        for change in &changes {
+            match self.change_state(client, change).await {
+                Ok(v) => values.extend(v),
+                Err(reason) => {
+                    result.outcome = Outcome::StateChangeFailed(reason);
+                    result.duration = started.elapsed();
+                    return result;
+                }
+            }
+        }
+        result.outcome = self.exchange(client, interaction, spec, values).await;
+        for change in changes.iter().rev() {
+            let teardown = StateChange {
+                action: StateAction::Teardown,
+                ..change.clone()
+            };
+            if let Err(reason) = self.change_state(client, &teardown).await {
+                warnings.push(format!(
+                    "teardown of provider state \"{}\" failed: {reason}",
+                    teardown.state
+                ));
+            }
+        }
+        result.duration = started.elapsed();
+        result
+    }
+
+    /// The setup changes for an interaction: one per state; one with an empty state when
+    /// there is none but a state URL is configured (so the provider can reset).
+    fn state_changes(
+        &self,
+        consumer: &str,
+        interaction: &HttpInteraction,
+        warnings: &mut Vec<String>,
+    ) -> Vec<StateChange> {
+        let states = &interaction.info.provider_states;
+        let names: Vec<String> = states.iter().map(|s| s.name.clone()).collect();
+        if matches!(self.states, States::None) {
+            for s in states {
+                let warning = format!(
+                    "no provider state callback is configured for provider state \"{}\"",
+                    s.name
+                );
+                if !warnings.contains(&warning) {
+                    warnings.push(warning);
+                }
+            }
+            return Vec::new();
+        }
+        let change = |state: String, params: Map<String, Value>| StateChange {
+            consumer: consumer.to_string(),
+            state,
+            states: names.clone(),
+            params,
+            action: StateAction::Setup,
+        };
+        if states.is_empty() {
+            return match self.states {
+                States::Url { .. } => vec![change(String::new(), Map::new())],
+                _ => Vec::new(),
+            };
+        }
+        states
+            .iter()
+            .map(|s| change(s.name.clone(), s.params.clone()))
+            .collect()
+    }
+
+    async fn change_state(
+        &self,
+        client: &reqwest::Client,
+        change: &StateChange,
+    ) -> Result<Map<String, Value>, String> {
+        match &self.states {
+            States::None => Ok(Map::new()),
+            States::InProcess(handler) => handler(change.clone()).await.map_err(|e| e.to_string()),
+            States::Url { url, as_query } => {
+                let request = if *as_query {
+                    client.post(url).query(&change.to_query())
+                } else {
+                    client.post(url).json(&change.to_json())
+                };
+                let response = request
+                    .send()
+                    .await
+                    .map_err(|e| format!("{url}: {}", crate::error_chain(&e)))?;
+                let status = response.status();
+                let body = response.bytes().await.unwrap_or_default();
+                if !status.is_success() {
+                    let text = String::from_utf8_lossy(&body);
+                    return Err(format!("{url} answered {status}: {}", excerpt(&text)));
+                }
+                Ok(match serde_json::from_slice::<Value>(&body) {
+                    Ok(Value::Object(values)) => values,
+                    _ => Map::new(),
+                })
+            }
+        }
+    }
+
+    async fn exchange(
+        &self,
+        client: &reqwest::Client,
+        interaction: &HttpInteraction,
+        spec: pact_core::model::SpecVersion,
+        values: Map<String, Value>,
+    ) -> Outcome {
+        let expected = &interaction.request;
+        let mut ctx = GeneratorContext::new(GeneratorMode::Provider);
+        ctx.provider_state = values;
+        let mut request = match expected.generators.apply_to_request(expected, &mut ctx) {
+            Ok(r) => r,
+            Err(e) => {
+                return Outcome::RequestFailed {
+                    url: self.base_url.clone(),
+                    message: format!("a request generator failed: {}", e.0),
+                    unreachable: false,
+                }
+            }
+        };
+        for (name, value) in &self.headers {
+            let headers = request.headers.get_or_insert_with(MultiMap::default);
+            headers.set(name, vec![value.clone()]);
+        }
+        if let Some(filter) = &self.request_filter {
+            filter(&mut request);
+        }
+        let url = format!("{}{}", self.base_url, encode_path(&request.path));
+        let response = match send(client, &url, &request).await {
+            Ok(r) => r,
+            Err(e) => {
+                return Outcome::RequestFailed {
+                    unreachable: e.is_connect() || e.is_timeout(),
+                    message: crate::error_chain(&e),
+                    url,
+                }
+            }
+        };
+        let mismatches = match_response(&interaction.response, &response, spec);
+        if mismatches.is_empty() {
+            Outcome::Passed
+        } else {
+            Outcome::Failed {
+                mismatches,
+                actual: Box::new(response),
+            }
+        }
+    }
+}
+
+fn comment_texts(comments: &Map<String, Value>) -> Vec<String> {
+    match comments.get("text") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(200) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+fn encode_path(path: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+    const PATH: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'%');
+    utf8_percent_encode(path, PATH).to_string()
+}
+
+async fn send(
+    client: &reqwest::Client,
+    url: &str,
+    request: &Request,
+) -> Result<Response, reqwest::Error> {
+    let method =
+        reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+    let mut builder = client.request(method, url);
+    if let Some(query) = &request.query {
+        let pairs: Vec<(&str, &str)> = query
+            .iter()
+            .flat_map(|(k, vs)| vs.iter().map(move |v| (k, v.as_str())))
+            .collect();
+        builder = builder.query(&pairs);
+    }
+    if let Some(headers) = &request.headers {
+        for (name, values) in headers.iter() {
+            for v in values {
+                builder = builder.header(name, v);
+            }
+        }
+    }
+    match &request.body {
+        Body::Present {
+            bytes,
+            content_type,
+            ..
+        } => {
+            let has_ct = request
+                .headers
+                .as_ref()
+                .is_some_and(|h| h.get_ignore_case("content-type").is_some());
+            if !has_ct {
+                if let Some(ct) = content_type {
+                    builder = builder.header("Content-Type", ct.to_string());
+                }
+            }
+            builder = builder.body(bytes.clone());
+        }
+        Body::Null => builder = builder.body("null"),
+        Body::Missing | Body::Empty => {}
+    }
+    let response = builder.send().await?;
+    let status = response.status().as_u16();
+    let mut headers = MultiMap::default();
+    for (name, value) in response.headers() {
+        headers.add(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
+    }
+    let content_type = headers
+        .get_ignore_case("content-type")
+        .and_then(|v| v.first())
+        .and_then(|v| ContentType::parse(v));
+    let bytes = response.bytes().await?;
+    Ok(Response {
+        status,
+        headers: (!headers.is_empty()).then_some(headers),
+        body: if bytes.is_empty() {
+            Body::Empty
+        } else {
+            Body::Present {
+                bytes: bytes.to_vec(),
+                content_type,
+                json: Default::default(),
+            }
+        },
+        ..Response::default()
+    })
+}
+
+async fn publish_result(
+    broker: &source::BrokerPact,
+    options: &PublishOptions,
+    result: &PactResult,
+) -> Result<(), BrokerError> {
+    let test_results = result
+        .interactions
+        .iter()
+        .map(|i| TestResult {
+            interaction_id: i.interaction_id.clone(),
+            description: i.description.clone(),
+            success: i.outcome.is_success(),
+            mismatches: i.outcome.mismatches_json(),
+            exceptions: i.outcome.exception().into_iter().collect(),
+        })
+        .collect();
+    let verification = VerificationResult {
+        success: result.interactions.iter().all(|i| i.outcome.is_success()),
+        provider_version: options.provider_version.clone(),
+        provider_branch: options.provider_branch.clone(),
+        provider_tags: options.provider_tags.clone(),
+        build_url: options.build_url.clone(),
+        test_results,
+    };
+    broker
+        .client
+        .publish_verification_result(&broker.pact, &verification)
+        .await
+}

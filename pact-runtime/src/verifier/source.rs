@@ -1,0 +1,176 @@
+//! Where pacts to verify come from: files, directories, URLs and a Pact Broker.
+
+use super::VerifierError;
+use crate::broker::{Auth, BrokerClient, FetchedPact, PactsForVerificationRequest};
+use pact_core::model::{read_pact, read_pact_bytes, Pact};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// One place to read pacts from.
+#[derive(Debug, Clone)]
+pub enum PactSource {
+    /// A pact file.
+    File(PathBuf),
+    /// Every pact file (`*.json`) in a directory whose provider is the one verified.
+    Dir(PathBuf),
+    /// A pact at a URL (a broker's pact URL publishes results when asked to).
+    Url {
+        /// The URL.
+        url: String,
+        /// Credentials, if the server needs them.
+        auth: Option<Auth>,
+    },
+    /// The pacts a Pact Broker selects for this provider.
+    Broker(BrokerSource),
+    /// A pact given as text (`name` is used in messages).
+    Json {
+        /// What to call it in messages.
+        name: String,
+        /// The pact JSON.
+        text: String,
+    },
+}
+
+/// The pacts-for-verification query to a broker.
+#[derive(Debug, Clone, Default)]
+pub struct BrokerSource {
+    /// The broker's base URL.
+    pub url: String,
+    /// Credentials.
+    pub auth: Option<Auth>,
+    /// Consumer version selectors (`{"mainBranch": true}`, `{"deployedOrReleased": true}`...).
+    pub selectors: Vec<Value>,
+    /// Consumer version tags (each becomes `{"tag": t, "latest": true}`).
+    pub consumer_version_tags: Vec<String>,
+    /// Ask the broker which pacts are pending.
+    pub enable_pending: bool,
+    /// Include work-in-progress pacts published since this date (`2026-01-01`).
+    pub include_wip_pacts_since: Option<String>,
+    /// The provider's branch (for pending and WIP calculations).
+    pub provider_branch: Option<String>,
+    /// The provider version's tags.
+    pub provider_tags: Vec<String>,
+}
+
+/// A pact from a broker: the client that fetched it, to publish the result with.
+pub(crate) struct BrokerPact {
+    pub(crate) client: BrokerClient,
+    pub(crate) pact: FetchedPact,
+}
+
+/// A pact read from a source, with what the broker said about it.
+pub(crate) struct LoadedPact {
+    pub(crate) name: String,
+    pub(crate) pact: Pact,
+    pub(crate) pending: bool,
+    pub(crate) notices: Vec<String>,
+    pub(crate) broker: Option<BrokerPact>,
+}
+
+fn local(name: String, pact: Pact) -> LoadedPact {
+    LoadedPact {
+        name,
+        pact,
+        pending: false,
+        notices: Vec::new(),
+        broker: None,
+    }
+}
+
+fn pact_error(name: &str, e: impl std::error::Error + Send + Sync + 'static) -> VerifierError {
+    VerifierError::Pact {
+        source_name: name.to_string(),
+        source: Box::new(e),
+    }
+}
+
+fn read_file(path: &Path) -> Result<LoadedPact, VerifierError> {
+    let name = path.display().to_string();
+    let text = std::fs::read(path).map_err(|e| pact_error(&name, e))?;
+    let pact = read_pact_bytes(&text, &name).map_err(|e| pact_error(&name, e))?;
+    Ok(local(name, pact))
+}
+
+fn from_fetched(client: BrokerClient, fetched: FetchedPact) -> Result<LoadedPact, VerifierError> {
+    let bytes = serde_json::to_vec(&fetched.json).unwrap_or_default();
+    let pact = read_pact_bytes(&bytes, &fetched.url).map_err(|e| pact_error(&fetched.url, e))?;
+    Ok(LoadedPact {
+        name: fetched.url.clone(),
+        pact,
+        pending: false,
+        notices: Vec::new(),
+        broker: fetched.publish_url.is_some().then_some(BrokerPact {
+            client,
+            pact: fetched,
+        }),
+    })
+}
+
+/// The origin (`scheme://host:port`) of a URL, the base a broker client resolves links on.
+fn origin(url: &str) -> Result<String, VerifierError> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| pact_error(url, e))?;
+    Ok(parsed.origin().ascii_serialization())
+}
+
+pub(crate) async fn load(
+    source: &PactSource,
+    provider: &str,
+) -> Result<Vec<LoadedPact>, VerifierError> {
+    match source {
+        PactSource::File(path) => Ok(vec![read_file(path)?]),
+        PactSource::Dir(dir) => {
+            let name = dir.display().to_string();
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| pact_error(&name, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            paths.sort();
+            let mut out = Vec::new();
+            for path in paths {
+                let loaded = read_file(&path)?;
+                if loaded.pact.provider == provider {
+                    out.push(loaded);
+                }
+            }
+            Ok(out)
+        }
+        PactSource::Json { name, text } => {
+            let pact = read_pact(text, name).map_err(|e| pact_error(name, e))?;
+            Ok(vec![local(name.clone(), pact)])
+        }
+        PactSource::Url { url, auth } => {
+            let client = BrokerClient::new(&origin(url)?, auth.clone())?;
+            let fetched = client.fetch_pact(url).await?;
+            Ok(vec![from_fetched(client, fetched)?])
+        }
+        PactSource::Broker(b) => {
+            let client = BrokerClient::new(&b.url, b.auth.clone())?;
+            let mut selectors = b.selectors.clone();
+            selectors.extend(
+                b.consumer_version_tags
+                    .iter()
+                    .map(|t| serde_json::json!({"tag": t, "latest": true})),
+            );
+            let request = PactsForVerificationRequest {
+                consumer_version_selectors: selectors,
+                provider_version_tags: b.provider_tags.clone(),
+                provider_version_branch: b.provider_branch.clone(),
+                include_pending_status: b.enable_pending,
+                include_wip_pacts_since: b.include_wip_pacts_since.clone(),
+            };
+            let mut out = Vec::new();
+            for listed in client.pacts_for_verification(provider, &request).await? {
+                let fetched = client.fetch_pact(&listed.url).await?;
+                let mut loaded = from_fetched(client.clone(), fetched)?;
+                loaded.pending = listed.pending;
+                loaded.notices = listed.notices;
+                if !listed.short_description.is_empty() {
+                    loaded.name = format!("{} ({})", loaded.name, listed.short_description);
+                }
+                out.push(loaded);
+            }
+            Ok(out)
+        }
+    }
+}
