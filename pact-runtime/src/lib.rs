@@ -25,8 +25,9 @@
 //!
 //! - `consumer` (default): the builder and the warp mock server.
 //! - `tls`: the mock server can serve HTTPS with a generated self-signed certificate.
-//! - `provider`: the verifier ([`verifier`]) and the warp filter serving provider states
-//!   ([`provider_states::state_change_filter`]); includes `broker`.
+//! - `provider`: the verifier ([`verifier`]), the warp filter serving provider states
+//!   ([`provider_states::state_change_filter`]) and the stub server serving pacts to a
+//!   front end ([`stub_server`]); includes `broker`.
 //! - `codegen`: provider-state handlers generated from the pacts, for a provider's
 //!   `build.rs` ([`codegen`]); compiles neither warp, tokio nor reqwest.
 //! - `broker`: a Pact Broker client (`broker`): pacts for verification, fetching pacts,
@@ -42,6 +43,10 @@ pub mod consumer;
 pub mod mock_server;
 pub mod pact_writer;
 pub mod provider_states;
+#[cfg(any(feature = "consumer", feature = "provider"))]
+mod server;
+#[cfg(feature = "provider")]
+pub mod stub_server;
 #[cfg(feature = "provider")]
 pub mod verifier;
 

@@ -31,22 +31,22 @@ mod report;
 #[cfg(feature = "tls")]
 mod tls;
 
-pub use report::{Closest, Problem, RequestLine};
+pub use crate::server::RequestLine;
+pub use report::{Closest, Problem};
 
 use crate::consumer::PactBuilder;
 use crate::pact_writer::{write_pact, WriteError};
-use bytes::Bytes;
-use pact_core::generators::{GeneratorContext, GeneratorMode};
-use pact_core::matching::{match_request, Mismatch, MismatchKind};
-use pact_core::model::{
-    parse_query_string, Body, HttpInteraction, Interaction, MultiMap, Pact, Request, Response,
+use crate::server::{
+    base_url, bind, is_preflight, json_reply, plain, preflight_response, request_line, respond,
+    with_cors, Reply, Running, TlsAcceptor,
 };
+use pact_core::matching::{match_request, Mismatch, MismatchKind};
+use pact_core::model::{HttpInteraction, Interaction, Pact, Request};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use warp::http::{HeaderMap, HeaderValue, Method, StatusCode};
-use warp::Filter;
+use warp::http::{HeaderMap, Method, StatusCode};
 
 /// How to start a mock server: address, CORS, TLS.
 #[derive(Debug, Clone)]
@@ -133,8 +133,6 @@ struct Shared {
     url: String,
     cors: bool,
     state: Mutex<State>,
-    /// Signalled on every request; see [`stay_awake`].
-    activity: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -159,8 +157,7 @@ pub struct MockServer {
     output_dir: Option<PathBuf>,
     address: SocketAddr,
     ca_pem: Option<String>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    running: Running,
     finished: bool,
 }
 
@@ -202,20 +199,9 @@ impl MockServer {
         output_dir: Option<PathBuf>,
         options: MockServerOptions,
     ) -> Result<MockServer, MockServerError> {
-        let address = SocketAddr::new(options.host, options.port);
-        let listener = std::net::TcpListener::bind(address)
-            .and_then(|l| l.set_nonblocking(true).map(|()| l))
-            .map_err(|source| MockServerError::Bind { address, source })?;
-        let address = listener
-            .local_addr()
-            .map_err(|source| MockServerError::Bind { address, source })?;
-        let scheme = if options.tls { "https" } else { "http" };
-        let host = match address.ip() {
-            ip if ip.is_unspecified() => "127.0.0.1".to_string(),
-            IpAddr::V6(ip) => format!("[{ip}]"),
-            ip => ip.to_string(),
-        };
-        let url = format!("{scheme}://{host}:{}", address.port());
+        let (listener, address) = bind(options.host, options.port)
+            .map_err(|(address, source)| MockServerError::Bind { address, source })?;
+        let url = base_url(if options.tls { "https" } else { "http" }, address);
         let interactions: Vec<HttpInteraction> = pact
             .interactions
             .iter()
@@ -233,38 +219,28 @@ impl MockServer {
             spec: pact.spec,
             url,
             cors: options.cors,
-            activity: tokio::sync::Notify::new(),
         });
         let (acceptor, ca_pem) = tls_acceptor(options.tls)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .build()
-            .map_err(MockServerError::Runtime)?;
-        let listener = {
-            let _guard = runtime.enter();
-            tokio::net::TcpListener::from_std(listener).map_err(MockServerError::Runtime)?
+        let handler = {
+            let shared = shared.clone();
+            move |method: &Method, headers: &HeaderMap, actual: Request| {
+                handle(&shared, method, headers, actual)
+            }
         };
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let filter = routes(shared.clone());
-        let spin = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name(format!("pact-mock-{}", address.port()))
-            .spawn(move || {
-                runtime.spawn(serve(listener, filter, acceptor));
-                runtime.spawn(stay_awake(spin));
-                // Dropping the runtime when told to stop cancels every connection task.
-                let _ = runtime.block_on(rx);
-            })
-            .map_err(MockServerError::Runtime)?;
+        let running = Running::spawn(
+            listener,
+            handler,
+            acceptor,
+            format!("pact-mock-{}", address.port()),
+        )
+        .map_err(MockServerError::Runtime)?;
         Ok(MockServer {
             shared,
             pact,
             output_dir,
             address,
             ca_pem,
-            shutdown: Some(tx),
-            thread: Some(thread),
+            running,
             finished: false,
         })
     }
@@ -350,12 +326,7 @@ impl MockServer {
     }
 
     fn stop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.running.stop();
     }
 }
 
@@ -370,102 +341,6 @@ impl Drop for MockServer {
         }
     }
 }
-
-/// After each request, keeps the server's thread polling for a moment instead of sleeping.
-///
-/// A test's client sends its next request within microseconds of reading a response, but
-/// waking a sleeping thread costs tens of microseconds on a virtual machine: more than
-/// matching the request. Yielding keeps the runtime polling its sockets without blocking,
-/// for at most [`STAY_AWAKE`] after the last request, so an idle server costs nothing.
-async fn stay_awake(shared: Arc<Shared>) {
-    loop {
-        shared.activity.notified().await;
-        let until = std::time::Instant::now() + STAY_AWAKE;
-        while std::time::Instant::now() < until {
-            tokio::task::yield_now().await;
-        }
-    }
-}
-
-const STAY_AWAKE: std::time::Duration = std::time::Duration::from_micros(200);
-
-fn request_line(r: &Request) -> RequestLine {
-    RequestLine {
-        method: r.method.clone(),
-        path: r.path.clone(),
-        query: r
-            .query
-            .as_ref()
-            .map(|q| {
-                q.iter()
-                    .flat_map(|(k, vs)| vs.iter().map(move |v| format!("{k}={v}")))
-                    .collect::<Vec<_>>()
-                    .join("&")
-            })
-            .unwrap_or_default(),
-    }
-}
-
-type Reply = warp::http::Response<warp::hyper::body::Bytes>;
-
-fn routes(
-    shared: Arc<Shared>,
-) -> impl Filter<Extract = (Reply,), Error = warp::Rejection> + Clone + Send + Sync + 'static {
-    let query = warp::query::raw().or(warp::any().map(String::new)).unify();
-    warp::method()
-        .and(warp::path::full())
-        .and(query)
-        .and(warp::header::headers_cloned())
-        .and(warp::body::bytes())
-        .map(
-            move |method: Method,
-                  path: warp::path::FullPath,
-                  query: String,
-                  headers: HeaderMap,
-                  body: Bytes| {
-                handle(&shared, method, path.as_str(), &query, &headers, body)
-            },
-        )
-}
-
-async fn serve<F>(listener: tokio::net::TcpListener, filter: F, acceptor: Option<TlsAcceptor>)
-where
-    F: Filter<Extract = (Reply,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-{
-    let service = warp::service(filter);
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
-        };
-        let _ = stream.set_nodelay(true);
-        let service = hyper_util::service::TowerToHyperService::new(service.clone());
-        let acceptor = acceptor.clone();
-        tokio::spawn(async move {
-            let http = hyper::server::conn::http1::Builder::new();
-            match acceptor {
-                None => {
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    let _ = http.serve_connection(io, service).await;
-                }
-                #[cfg(feature = "tls")]
-                Some(acceptor) => {
-                    if let Ok(stream) = acceptor.accept(stream).await {
-                        let io = hyper_util::rt::TokioIo::new(stream);
-                        let _ = http.serve_connection(io, service).await;
-                    }
-                }
-                #[cfg(not(feature = "tls"))]
-                Some(never) => match never {},
-            }
-        });
-    }
-}
-
-#[cfg(feature = "tls")]
-type TlsAcceptor = tokio_rustls::TlsAcceptor;
-#[cfg(not(feature = "tls"))]
-#[derive(Clone)]
-enum TlsAcceptor {}
 
 #[cfg(feature = "tls")]
 fn tls_acceptor(on: bool) -> Result<(Option<TlsAcceptor>, Option<String>), MockServerError> {
@@ -486,72 +361,21 @@ fn tls_acceptor(on: bool) -> Result<(Option<TlsAcceptor>, Option<String>), MockS
     Ok((None, None))
 }
 
-fn actual_request(
-    method: &Method,
-    path: &str,
-    query: &str,
-    headers: &HeaderMap,
-    body: Bytes,
-) -> Request {
-    let mut header_map = MultiMap::default();
-    for (name, value) in headers {
-        header_map.add(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
-    }
-    let content_type = header_map
-        .get_ignore_case("content-type")
-        .and_then(|v| v.first())
-        .and_then(|v| pact_core::model::ContentType::parse(v));
-    Request {
-        method: method.as_str().to_string(),
-        path: percent_decode(path),
-        query: (!query.is_empty()).then(|| parse_query_string(query, false)),
-        headers: (!header_map.is_empty()).then_some(header_map),
-        body: if body.is_empty() {
-            Body::Empty
-        } else {
-            Body::Present {
-                bytes: body.to_vec(),
-                content_type,
-                json: Default::default(),
-            }
-        },
-        ..Request::default()
-    }
-}
-
-fn percent_decode(path: &str) -> String {
-    percent_encoding::percent_decode_str(path)
-        .decode_utf8_lossy()
-        .into_owned()
-}
-
 fn is_method_or_path(m: &Mismatch) -> bool {
     matches!(m.kind, MismatchKind::Method | MismatchKind::Path)
 }
 
-fn handle(
-    shared: &Shared,
-    method: Method,
-    path: &str,
-    query: &str,
-    headers: &HeaderMap,
-    body: Bytes,
-) -> Reply {
+fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: Request) -> Reply {
     let wants_json = headers
         .get("accept")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("json"));
-    let preflight = shared.cors
-        && method == Method::OPTIONS
-        && headers.contains_key("access-control-request-method");
-    shared.activity.notify_one();
-    let actual = actual_request(&method, path, query, headers, body);
     let mut best: Option<((bool, usize), usize, Vec<Mismatch>)> = None;
     for (i, interaction) in shared.interactions.iter().enumerate() {
         let mismatches = match_request(&interaction.request, &actual, shared.spec);
         if mismatches.is_empty() {
             shared.state().hits[i] += 1;
-            return with_cors(shared, respond(shared, &interaction.response));
+            return with_cors(shared.cors, respond(&shared.url, &interaction.response));
         }
         // Closest: same method and path first, then the fewest differences.
         let rank = (mismatches.iter().any(is_method_or_path), mismatches.len());
@@ -559,8 +383,8 @@ fn handle(
             best = Some((rank, i, mismatches));
         }
     }
-    if preflight {
-        return with_cors(shared, preflight_response(headers));
+    if is_preflight(shared.cors, method, headers) {
+        return with_cors(shared.cors, preflight_response(headers));
     }
     let request = request_line(&actual);
     let closest = best.map(|(_, i, mismatches)| Closest {
@@ -576,56 +400,7 @@ fn handle(
     };
     let reply = failure_response(&problem, wants_json);
     shared.state().problems.push(problem);
-    with_cors(shared, reply)
-}
-
-fn respond(shared: &Shared, expected: &Response) -> Reply {
-    let mut ctx = GeneratorContext::new(GeneratorMode::Consumer);
-    ctx.mock_server_url = Some(shared.url.clone());
-    let generated = expected.generators.apply_to_response(expected, &mut ctx);
-    let response = match &generated {
-        Ok(r) => r,
-        // A generator that cannot run here (a provider-state value) leaves the example.
-        Err(_) => expected,
-    };
-    let mut builder = warp::http::Response::builder().status(response.status);
-    let mut has_content_type = false;
-    if let Some(headers) = &response.headers {
-        for (name, values) in headers.iter() {
-            has_content_type |= name.eq_ignore_ascii_case("content-type");
-            for v in values {
-                builder = builder.header(name, v.as_str());
-            }
-        }
-    }
-    let bytes = match &response.body {
-        Body::Present { bytes, .. } => {
-            if !has_content_type {
-                if let Some(ct) = response.content_type() {
-                    builder = builder.header("Content-Type", ct.to_string());
-                }
-            }
-            Bytes::from(bytes.clone())
-        }
-        Body::Null => Bytes::from_static(b"null"),
-        Body::Missing | Body::Empty => Bytes::new(),
-    };
-    builder.body(bytes).unwrap_or_else(|e| {
-        plain(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the interaction's response is not valid HTTP: {e}"),
-        )
-    })
-}
-
-fn plain(status: StatusCode, text: String) -> Reply {
-    let mut r = warp::http::Response::new(Bytes::from(text));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        "content-type",
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    r
+    with_cors(shared.cors, reply)
 }
 
 fn failure_response(problem: &Problem, json: bool) -> Reply {
@@ -637,35 +412,5 @@ fn failure_response(problem: &Problem, json: bool) -> Reply {
     }
     let mut body = problem.to_json();
     body["error"] = format!("pact mock server: {problem}").into();
-    let mut r = warp::http::Response::new(Bytes::from(body.to_string()));
-    *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    r.headers_mut()
-        .insert("content-type", HeaderValue::from_static("application/json"));
-    r
-}
-
-fn preflight_response(headers: &HeaderMap) -> Reply {
-    let mut r = warp::http::Response::new(Bytes::new());
-    let h = r.headers_mut();
-    let methods = headers
-        .get("access-control-request-method")
-        .cloned()
-        .unwrap_or(HeaderValue::from_static(
-            "GET, POST, PUT, PATCH, DELETE, OPTIONS",
-        ));
-    h.insert("access-control-allow-methods", methods);
-    if let Some(asked) = headers.get("access-control-request-headers") {
-        h.insert("access-control-allow-headers", asked.clone());
-    }
-    h.insert("access-control-max-age", HeaderValue::from_static("600"));
-    r
-}
-
-fn with_cors(shared: &Shared, mut reply: Reply) -> Reply {
-    if shared.cors && !reply.headers().contains_key("access-control-allow-origin") {
-        reply
-            .headers_mut()
-            .insert("access-control-allow-origin", HeaderValue::from_static("*"));
-    }
-    reply
+    json_reply(StatusCode::INTERNAL_SERVER_ERROR, &body)
 }

@@ -1,29 +1,9 @@
 //! What went wrong at a mock server, as values with a text and a JSON rendering.
 
+use crate::server::{mismatch_json, RequestLine};
 use pact_core::matching::Mismatch;
 use serde_json::{json, Value};
 use std::fmt;
-
-/// A request line: method and path, with the query when there was one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestLine {
-    /// Upper-case method.
-    pub method: String,
-    /// Path as received (decoded).
-    pub path: String,
-    /// Raw query string, empty when none.
-    pub query: String,
-}
-
-impl fmt::Display for RequestLine {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.method, self.path)?;
-        if !self.query.is_empty() {
-            write!(f, "?{}", self.query)?;
-        }
-        Ok(())
-    }
-}
 
 /// The interaction a request came closest to, and how it differed.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,17 +52,11 @@ impl Problem {
 
     /// The problem as JSON, for tools and for the 500 response's JSON form.
     pub fn to_json(&self) -> Value {
-        let line = |r: &RequestLine| json!({"method": r.method, "path": r.path, "query": r.query});
+        let line = RequestLine::to_json;
         let closest = |c: &Closest| {
             json!({
                 "description": c.description,
-                "mismatches": c.mismatches.iter().map(|m| json!({
-                    "type": m.kind.as_str(),
-                    "path": m.path,
-                    "expected": m.expected,
-                    "actual": m.actual,
-                    "description": m.description,
-                })).collect::<Vec<_>>(),
+                "mismatches": c.mismatches.iter().map(mismatch_json).collect::<Vec<_>>(),
             })
         };
         match self {

@@ -1,0 +1,181 @@
+//! Stub server latency at 1,000 interactions: median and p99 per request through one
+//! keep-alive connection, requests spread over the whole pact (literal paths, regex paths
+//! and query variants of one path), plus requests that match nothing (the 404 report).
+//!
+//! `cargo bench -p pact-runtime --features provider --bench stub_server`
+
+use pact_runtime::pact_core::model::{read_pact, Pact};
+use pact_runtime::stub_server::{StubOptions, StubServer};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::time::{Duration, Instant};
+
+const INTERACTIONS: usize = 1000;
+
+/// Every 20th interaction has a regex path, every 20th (offset by one) is a query variant
+/// of `GET /search`; the rest are `GET /items/{n}` with an `Accept` header.
+fn interaction(n: usize) -> (Value, String) {
+    let response = json!({
+        "status": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": {"n": n, "name": format!("item {n}"), "tags": ["a", "b"]}
+    });
+    match n % 20 {
+        0 => (
+            json!({
+                "description": format!("orders of user {n}"),
+                "request": {
+                    "method": "GET", "path": format!("/users/{n}/orders/1"),
+                    "matchingRules": {"path": {"matchers": [
+                        {"match": "regex", "regex": format!(r"^/users/{n}/orders/\d+$")}
+                    ]}}
+                },
+                "response": response
+            }),
+            format!(
+                "GET /users/{n}/orders/{} HTTP/1.1\r\nHost: x\r\n\r\n",
+                n * 7
+            ),
+        ),
+        1 => (
+            json!({
+                "description": format!("search page {n}"),
+                "request": {"method": "GET", "path": "/search", "query": format!("q=x&page={n}")},
+                "response": response
+            }),
+            format!("GET /search?q=x&page={n} HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ),
+        _ => (
+            json!({
+                "description": format!("item {n}"),
+                "request": {"method": "GET", "path": format!("/items/{n}"), "headers": {"Accept": "application/json"}},
+                "response": response
+            }),
+            format!("GET /items/{n} HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n"),
+        ),
+    }
+}
+
+fn pact(interactions: Vec<Value>) -> Pact {
+    let pact = json!({
+        "consumer": {"name": "BenchWeb"},
+        "provider": {"name": "BenchApi"},
+        "interactions": interactions,
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+    });
+    read_pact(&pact.to_string(), "bench").unwrap()
+}
+
+/// Reads one response with a `content-length` body; returns the status and the body.
+fn read_response(reader: &mut BufReader<std::net::TcpStream>) -> (u16, Vec<u8>) {
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    let status = line[9..12].parse().unwrap();
+    let mut length = 0;
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    (status, body)
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() - 1) as f64 * p).round() as usize]
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn main() {
+    let (interactions, requests): (Vec<Value>, Vec<String>) =
+        (0..INTERACTIONS).map(interaction).unzip();
+    let pact = pact(interactions);
+    let start = Instant::now();
+    let server = StubServer::start(vec![pact], StubOptions::default()).unwrap();
+    println!(
+        "stub server start with {INTERACTIONS} interactions (index built, regexes compiled): {}",
+        micros(start.elapsed())
+    );
+
+    let stream = std::net::TcpStream::connect(server.address()).unwrap();
+    stream.set_nodelay(true).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut exchange = |request: &[u8]| {
+        let start = Instant::now();
+        writer.write_all(request).unwrap();
+        let reply = read_response(&mut reader);
+        (start.elapsed(), reply)
+    };
+
+    // Each interaction once, checking its answer, as a warm-up.
+    for (n, request) in requests.iter().enumerate() {
+        let (_, (status, body)) = exchange(request.as_bytes());
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!((status, &body["n"]), (200, &json!(n)), "{request}");
+    }
+
+    let rounds = 20;
+    let mut samples = Vec::with_capacity(rounds * INTERACTIONS);
+    let mut by_kind: [Vec<Duration>; 3] = Default::default();
+    for round in 0..rounds {
+        // Spread over the pact in a different order each round.
+        for k in 0..INTERACTIONS {
+            let n = (k * 7 + round * 13) % INTERACTIONS;
+            let (elapsed, (status, _)) = exchange(requests[n].as_bytes());
+            assert_eq!(status, 200);
+            samples.push(elapsed);
+            by_kind[(n % 20).min(2)].push(elapsed);
+        }
+    }
+    let median = percentile(&mut samples, 0.5);
+    let p99 = percentile(&mut samples, 0.99);
+    println!(
+        "stub server, {INTERACTIONS} interactions: median {}, p99 {} per request ({} requests, one keep-alive connection)",
+        micros(median),
+        micros(p99),
+        samples.len()
+    );
+    for (kind, name) in by_kind
+        .iter_mut()
+        .zip(["regex path", "query variant", "literal path"])
+    {
+        println!(
+            "  {name}: median {}, p99 {} ({} requests)",
+            micros(percentile(kind, 0.5)),
+            micros(percentile(kind, 0.99)),
+            kind.len()
+        );
+    }
+
+    let mut misses: Vec<Duration> = (0..2000)
+        .map(|i| {
+            let request = if i % 2 == 0 {
+                format!("GET /items/{} HTTP/1.1\r\nHost: x\r\n\r\n", 2 + i % 18)
+            } else {
+                format!("GET /nowhere/{i} HTTP/1.1\r\nHost: x\r\n\r\n")
+            };
+            let (elapsed, (status, _)) = exchange(request.as_bytes());
+            assert_eq!(status, 404);
+            elapsed
+        })
+        .collect();
+    println!(
+        "  no match (404 with the closest interaction): median {}, p99 {}",
+        micros(percentile(&mut misses, 0.5)),
+        micros(percentile(&mut misses, 0.99))
+    );
+    drop(server);
+}
