@@ -1182,6 +1182,56 @@ fn query_strings_keep_their_order_and_maps_are_written_sorted() {
 }
 
 #[test]
+fn binary_bodies_survive_v2_and_v3_files_as_base64() {
+    // A JPEG's first bytes: not UTF-8.
+    let jpeg = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x80,
+    ];
+    let mut headers = MultiMap::default();
+    headers.add("Content-Type", "image/jpeg");
+    let pact = Pact {
+        consumer: "C".into(),
+        provider: "P".into(),
+        interactions: vec![Interaction::Http(HttpInteraction {
+            response: Response {
+                headers: Some(headers),
+                body: Body::bytes(jpeg.clone(), ContentType::parse("image/jpeg")),
+                ..Response::default()
+            },
+            ..HttpInteraction::default()
+        })],
+        ..Pact::default()
+    };
+    for spec in [SpecVersion::V2, SpecVersion::V3] {
+        let json = pact.to_json(spec);
+        assert_eq!(
+            json["interactions"][0]["response"]["body"],
+            json!("/9j/4AAQSkZJRoA="),
+            "{spec:?}"
+        );
+        let back = read_pact(&json.to_string(), "bin.json").unwrap();
+        assert_eq!(http(&back, 0).response.body.as_bytes(), jpeg, "{spec:?}");
+    }
+    // Strings that are not base64, or under a text type, stay as written.
+    let read_body = |ct: &str, body: &str| {
+        let text = json!({
+            "consumer": {"name": "C"}, "provider": {"name": "P"},
+            "interactions": [{"description": "d", "request": {"method": "GET", "path": "/"},
+                              "response": {"headers": {"Content-Type": ct}, "body": body}}],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}}
+        });
+        let p = read_pact(&text.to_string(), "s.json").unwrap();
+        http(&p, 0).response.body.as_bytes().to_vec()
+    };
+    assert_eq!(
+        read_body("application/octet-stream", "not base64!"),
+        b"not base64!"
+    );
+    assert_eq!(read_body("text/plain", "YWJj"), b"YWJj");
+    assert_eq!(read_body("application/octet-stream", "YWJj"), b"abc");
+}
+
+#[test]
 fn every_fixture_reads_the_same_with_a_byte_order_mark() {
     for name in [
         "v1.json",

@@ -16,6 +16,8 @@
 //!     async fn setup(&self, change: &StateChange) -> Result<StateValues, StateError> {
 //!         match change.state.as_str() {
 //!             "build 3455 exists" => Ok(StateValues::new()),
+//!             // An interaction without provider states: nothing to set up.
+//!             "" => Ok(StateValues::new()),
 //!             other => Err(StateError::unknown_state(other)),
 //!         }
 //!     }
@@ -52,7 +54,8 @@ impl StateAction {
 pub struct StateChange {
     /// The consumer whose pact is being verified.
     pub consumer: String,
-    /// The state (empty for an interaction without one, when the state URL is called anyway).
+    /// The state; empty for an interaction without provider states, which the verifier
+    /// still sets up and tears down so that the provider can reset.
     pub state: String,
     /// Every state of the interaction, in pact order.
     pub states: Vec<String>,
@@ -214,6 +217,8 @@ impl StateChange {
 /// What a provider does for each provider state.
 ///
 /// Implement `setup` (and `teardown` when a state leaves something behind) with `async fn`.
+/// An interaction without provider states is set up and torn down with the empty state
+/// `""`: accept it (a chance to reset the provider).
 /// Values returned by `setup` fill the interaction's `ProviderState` generators (an `id`
 /// the provider chose, say).
 pub trait ProviderStates: Send + Sync + 'static {

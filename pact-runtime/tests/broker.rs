@@ -239,7 +239,7 @@ fn start_mock_broker(n: u32) -> Option<MockServer> {
     let consumer = format!("c_{n}");
     let (path, text) = compat_fixture(&format!("pact-broker_c{n}.json"))?;
     let mut fixture: Value = serde_json::from_str(&text).unwrap();
-    rustify_regexes(&mut fixture);
+    fix_regex_typo(&mut fixture);
     fixture["interactions"].as_array_mut().unwrap().push(json!({
         "type": "Synchronous/HTTP",
         "description": format!("a request for the pact of {consumer}"),
@@ -276,49 +276,27 @@ fn start_mock_broker(n: u32) -> Option<MockServer> {
     Some(MockServer::start(pact, Some(dir), MockServerOptions::default()).unwrap())
 }
 
-/// The fixtures carry Java regexes that the Rust `regex` crate (and so `read_pact`)
-/// rejects: `\Q…\E` literal quoting, and in c1 the typo `.(*…)` for `.*(…)`. Pact-JVM never
-/// compiles them on its mock server. Rewrite every `"regex"` value into its Rust
-/// equivalent so the fixture loads; what is matched and generated stays the same (but
-/// see the c2 slash below).
-fn rustify_regexes(value: &mut Value) {
+/// `pact-broker_c1.json` has the matching rule regex `.(*\/pacts…)$`, a typo for
+/// `.*(\/pacts…)$` (its generator and c2 have the right one) that no regex engine reads;
+/// restore it. The rest loads as written: pact-core reads Java's `\Q…\E` quoting, and its
+/// MockServerURL generator puts the slash back between the server URL and c2's captures
+/// (`.*\/(\Qpacts\E…)$`).
+fn fix_regex_typo(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
                 match v {
-                    Value::String(regex) if key == "regex" => *regex = rust_regex(regex),
-                    other => rustify_regexes(other),
+                    Value::String(regex) if key == "regex" => {
+                        if let Some(tail) = regex.strip_prefix(".(*") {
+                            *regex = format!(".*({tail}");
+                        }
+                    }
+                    other => fix_regex_typo(other),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(rustify_regexes),
+        Value::Array(items) => items.iter_mut().for_each(fix_regex_typo),
         _ => {}
-    }
-}
-
-fn rust_regex(java: &str) -> String {
-    let mut out = String::new();
-    let mut rest = java;
-    while let Some(start) = rest.find("\\Q") {
-        out.push_str(&rest[..start]);
-        let quoted = &rest[start + 2..];
-        let end = quoted.find("\\E").unwrap_or(quoted.len());
-        for c in quoted[..end].chars() {
-            if "\\.+*?()|[]{}^$".contains(c) {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-        rest = quoted.get(end + 2..).unwrap_or("");
-    }
-    out.push_str(rest);
-    // c2 captures the path without its leading slash (`.*\/(pacts…)$`), and pact-core's
-    // MockServerURL generator appends the capture to the mock server URL as it is, which
-    // gives `http://127.0.0.1:PORTpacts/…`; capture the slash too.
-    let out = out.replacen(".*\\/(", ".*(\\/", 1);
-    match out.strip_prefix(".(*") {
-        Some(tail) => format!(".*({tail}"),
-        None => out,
     }
 }
 

@@ -153,6 +153,20 @@ pub fn rows(step: &cucumber::gherkin::Step) -> Vec<Vec<(String, String)>> {
         .collect()
 }
 
+/// A table of parameter names over one row of JSON literals, as a JSON object.
+pub fn parameters(step: &cucumber::gherkin::Step) -> Value {
+    let row = rows(step).remove(0);
+    let params: serde_json::Map<String, Value> = row
+        .into_iter()
+        .map(|(k, v)| {
+            let value = serde_json::from_str(v.trim())
+                .unwrap_or_else(|e| panic!("parameter {k} = {v} is not JSON: {e}"));
+            (k, value)
+        })
+        .collect();
+    Value::Object(params)
+}
+
 /// The single cell of a one-cell table.
 pub fn single_cell(step: &cucumber::gherkin::Step) -> String {
     let table = step.table.as_ref().expect("the step has a table");

@@ -13,7 +13,7 @@ use pact_core::model::{
 use pact_runtime::consumer::{InteractionBuilder, PactBuilder};
 use pact_runtime::mock_server::{MockServer, MockServerError, MockServerOptions, Problem};
 use pact_runtime::pact_writer::write_pact;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -70,7 +70,8 @@ impl ConsumerWorld {
             .clone()
     }
 
-    fn interaction(&self, n: usize) -> &HttpInteraction {
+    /// Interaction `n` (from 1) of the Background table.
+    pub(crate) fn interaction(&self, n: usize) -> &HttpInteraction {
         self.interactions
             .get(n.wrapping_sub(1))
             .unwrap_or_else(|| panic!("there is no interaction {n}"))
@@ -156,7 +157,7 @@ fn interaction_from_row(suite: &Path, row: &[(String, String)]) -> HttpInteracti
 // The mock server.
 
 /// The interactions listed in `1, 2`.
-fn numbers(list: &str) -> Vec<usize> {
+pub(crate) fn numbers(list: &str) -> Vec<usize> {
     list.split(',')
         .map(|n| n.trim().parse().expect("an interaction number"))
         .collect()
@@ -487,23 +488,9 @@ fn provider_state(world: &mut CompatWorld, name: String) {
     builder(world).given(name);
 }
 
-/// A table of parameter names over one row of JSON literals, as a JSON object.
-fn parameters(step: &Step) -> Value {
-    let row = cells::rows(step).remove(0);
-    let params: Map<String, Value> = row
-        .into_iter()
-        .map(|(k, v)| {
-            let value = serde_json::from_str(v.trim())
-                .unwrap_or_else(|e| panic!("parameter {k} = {v} is not JSON: {e}"));
-            (k, value)
-        })
-        .collect();
-    Value::Object(params)
-}
-
 #[given(regex = r#"^a provider state "([^"]*)" is specified with the following data:$"#)]
 fn provider_state_with_data(world: &mut CompatWorld, name: String, step: &Step) {
-    let params = parameters(step);
+    let params = cells::parameters(step);
     builder(world).given_with_params(name, params);
 }
 

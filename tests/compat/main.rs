@@ -8,6 +8,7 @@
 mod cells;
 mod consumer;
 mod matching;
+mod provider;
 
 use cucumber::writer::Stats as _;
 use cucumber::World as _;
@@ -29,6 +30,10 @@ const FEATURES: &[&str] = &[
     "V3/http_generators.feature",
     "V4/matching_rules.feature",
     "V4/generators.feature",
+    "V1/http_provider.feature",
+    "V2/http_provider.feature",
+    "V3/http_provider.feature",
+    "V4/http_provider.feature",
 ];
 
 /// The state of one scenario.
@@ -58,6 +63,8 @@ pub struct CompatWorld {
     pub generated_response: Option<Response>,
     /// The consumer features' interactions, mock server and pact files.
     pub consumer: consumer::ConsumerWorld,
+    /// The provider features' stub provider, pacts, verifier options and results.
+    pub provider: provider::ProviderWorld,
 }
 
 fn suite_dir() -> PathBuf {

@@ -9,7 +9,7 @@ pub mod regex_string;
 
 use crate::datetime::{evaluate_expression, DateTime, DateTimePattern, ExpressionKind};
 use crate::model::{Body, JsonCache, MessageContents, MultiMap, Request, Response};
-use crate::rules::{Category, PathExpr, PathToken};
+use crate::rules::{translate_java_quoting, Category, PathExpr, PathToken};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -274,7 +274,8 @@ impl Generator {
             },
             "MockServerURL" => {
                 let regex = s("regex").ok_or("a MockServerURL generator needs a 'regex'")?;
-                regex::Regex::new(&regex).map_err(|e| format!("invalid regex '{regex}': {e}"))?;
+                regex::Regex::new(&translate_java_quoting(&regex))
+                    .map_err(|e| format!("invalid regex '{regex}': {e}"))?;
                 Generator::MockServerUrl {
                     example: s("example").unwrap_or_default(),
                     regex,
@@ -430,12 +431,13 @@ impl Generator {
                 } else {
                     example
                 };
-                let re = regex::Regex::new(regex).map_err(|e| GeneratorError(e.to_string()))?;
+                let re = regex::Regex::new(&translate_java_quoting(regex))
+                    .map_err(|e| GeneratorError(e.to_string()))?;
                 match re.captures(example) {
                     Some(caps) => {
                         let tail: String =
                             caps.iter().skip(1).flatten().map(|m| m.as_str()).collect();
-                        json!(format!("{}{tail}", base.trim_end_matches('/')))
+                        json!(mock_server_url(base, &tail))
                     }
                     None => return Ok(None),
                 }
@@ -839,4 +841,61 @@ fn apply_at(
         _ => {}
     }
     Ok(())
+}
+
+/// The URL a `MockServerURL` generator gives: the mock server's base URL joined to the
+/// captured tail. Captures are often written without their leading slash (Pact-JVM's
+/// `.*\/(\Qpacts\E…)$`), so a `/` goes between the two when neither has one; an empty
+/// tail gives the base URL.
+fn mock_server_url(base: &str, tail: &str) -> String {
+    let base = base.trim_end_matches('/');
+    if tail.is_empty() || tail.starts_with('/') {
+        format!("{base}{tail}")
+    } else {
+        format!("{base}/{tail}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mock_server_urls_join_base_and_tail_with_one_slash() {
+        for (base, tail) in [
+            ("http://127.0.0.1:1234", "/pacts/p"),
+            ("http://127.0.0.1:1234/", "/pacts/p"),
+            ("http://127.0.0.1:1234", "pacts/p"),
+            ("http://127.0.0.1:1234/", "pacts/p"),
+        ] {
+            assert_eq!(
+                mock_server_url(base, tail),
+                "http://127.0.0.1:1234/pacts/p",
+                "{base} + {tail}"
+            );
+        }
+        assert_eq!(
+            mock_server_url("http://127.0.0.1:1234/", ""),
+            "http://127.0.0.1:1234"
+        );
+    }
+
+    #[test]
+    fn a_capture_without_its_leading_slash_still_gives_a_url() {
+        // The compatibility suite's mock broker (pact-broker_c2.json, written by Pact-JVM).
+        let g = Generator::from_json(&json!({
+            "type": "MockServerURL",
+            "example": "http://localhost:9876/pacts/provider/{provider}/for-verification",
+            "regex": ".*\\/(\\Qpacts\\E\\/\\Qprovider\\E\\/\\Q{provider}\\E\\/\\Qfor-verification\\E)$"
+        }))
+        .unwrap();
+        let mut ctx = GeneratorContext::new(GeneratorMode::Consumer);
+        ctx.mock_server_url = Some("http://127.0.0.1:41234".into());
+        assert_eq!(
+            g.generate(&json!("x"), &mut ctx).unwrap(),
+            Some(json!(
+                "http://127.0.0.1:41234/pacts/provider/{provider}/for-verification"
+            ))
+        );
+    }
 }

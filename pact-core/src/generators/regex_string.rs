@@ -110,7 +110,7 @@ pub fn generate(regex: &str, rng: &mut fastrand::Rng) -> Result<String, RegexGen
         .utf8(true)
         .nest_limit(NEST_LIMIT)
         .build()
-        .parse(regex)
+        .parse(&crate::rules::translate_java_quoting(regex))
         .map_err(|err| RegexGenError::new(regex, parse_reason(&err)))?;
     let mut generator = Generator {
         rng,

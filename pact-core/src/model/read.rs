@@ -516,6 +516,18 @@ impl Reader {
                 }
             }
         }
+        // Before V4 a binary body is written as a base64 string (the reference writes bytes
+        // that are not UTF-8 so): under a Content-Type that is neither text nor multipart, a
+        // string that decodes as base64 is taken as the bytes it encodes.
+        if let (true, Value::String(text), Some(ct)) =
+            (self.spec < SpecVersion::V4, v, header_ct.as_ref())
+        {
+            if !text.is_empty() && !ct.is_text() && !ct.is_multipart() {
+                if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(text) {
+                    return Ok(Body::bytes(bytes, header_ct));
+                }
+            }
+        }
         Ok(self.legacy_body(v, header_ct))
     }
 

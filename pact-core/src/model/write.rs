@@ -247,7 +247,10 @@ fn body_json(body: &Body, ct: Option<&ContentType>, spec: SpecVersion) -> Option
                     }
                     return Some(Value::Object(m));
                 }
-                (None, _) => json!(String::from_utf8_lossy(bytes)),
+                // Before V4 a body is a JSON value or a string: bytes that are not UTF-8 go as
+                // base64, which the reader decodes under a binary Content-Type (as the
+                // reference implementation writes and reads them).
+                (None, _) => json!(base64::engine::general_purpose::STANDARD.encode(bytes)),
             }
         }
     };

@@ -31,22 +31,25 @@ pub struct Pattern {
 
 impl Pattern {
     /// Checks `source`; the match must cover the whole value, as in the other Pact tools.
+    /// Java's `\Q…\E` quoting (which Pact-JVM writes into pacts) is accepted: see
+    /// [`translate_java_quoting`].
     pub fn new(source: &str) -> Result<Pattern, regex::Error> {
+        let rust_source = translate_java_quoting(source);
         // The expression is checked on its own: inside the anchoring group an unbalanced one
         // such as `a)|(b` would parse, and mean something else.
         // The syntax tree catches malformed expressions cheaply. Translating it, which expands
         // `\d` into hundreds of Unicode ranges, can only fail on Unicode classes, flags or
         // non-ASCII text, so only such expressions pay for it.
         regex_syntax::ast::parse::Parser::new()
-            .parse(source)
+            .parse(&rust_source)
             .map_err(|e| regex::Error::Syntax(e.to_string()))?;
-        if !source.is_ascii()
-            || source.contains("\\p")
-            || source.contains("\\P")
-            || source.contains("(?")
+        if !rust_source.is_ascii()
+            || rust_source.contains("\\p")
+            || rust_source.contains("\\P")
+            || rust_source.contains("(?")
         {
             regex_syntax::Parser::new()
-                .parse(source)
+                .parse(&rust_source)
                 .map_err(|e| regex::Error::Syntax(e.to_string()))?;
         }
         Ok(Pattern {
@@ -65,11 +68,56 @@ impl Pattern {
     pub fn is_match(&self, value: &str) -> bool {
         self.compiled
             .get_or_init(|| {
-                regex::Regex::new(&format!("^(?:{})$", self.source)).map_err(|e| e.to_string())
+                let source = translate_java_quoting(&self.source);
+                regex::Regex::new(&format!("^(?:{source})$")).map_err(|e| e.to_string())
             })
             .as_ref()
             .is_ok_and(|re| re.is_match(value))
     }
+}
+
+/// Rewrites Java's literal quoting, `\Q…\E` (to the end of the expression when `\E` is
+/// missing), into escaped characters that the `regex` crate reads the same way:
+/// `\Q{provider}\E` becomes `\{provider\}`. Pact-JVM writes such expressions into pacts
+/// (its `regex` and `MockServerURL` rules built from literal URLs). Everything else is kept
+/// as written, escapes included (`\\Q` is a backslash and a `Q`); an expression without
+/// `\Q` is returned unchanged without copying.
+///
+/// ```
+/// use pact_core::rules::translate_java_quoting;
+/// assert_eq!(translate_java_quoting(r"\/\Qa.b\E\/(\d+)"), r"\/a\.b\/(\d+)");
+/// assert_eq!(translate_java_quoting(r"\Q(x)"), r"\(x\)");
+/// assert_eq!(translate_java_quoting(r"\\Q"), r"\\Q");
+/// ```
+pub fn translate_java_quoting(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains("\\Q") {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('Q') => {
+                let rest = chars.as_str();
+                let (quoted, after) = match rest.find("\\E") {
+                    Some(end) => (&rest[..end], &rest[end + 2..]),
+                    None => (rest, ""),
+                };
+                out.push_str(&regex::escape(quoted));
+                chars = after.chars();
+            }
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl PartialEq for Pattern {
@@ -870,5 +918,30 @@ impl MatchingRules {
             }
         }
         Value::Object(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_literal_quoting_is_accepted_and_matches_literally() {
+        // As Pact-JVM writes a link into a pact (the compatibility suite's mock broker).
+        let java = r".*(\/\Qpacts\E\/\Qprovider\E\/\Q{provider}\E\/\Qfor-verification\E)$";
+        let p = Pattern::new(java).unwrap();
+        assert_eq!(p.as_str(), java, "the pact keeps the expression as written");
+        assert!(p.is_match("http://127.0.0.1:1/pacts/provider/{provider}/for-verification"));
+        assert!(!p.is_match("http://127.0.0.1:1/pacts/provider/p/for-verification"));
+        // Quoted metacharacters are literal; quoting runs to the end without `\E`.
+        let p = Pattern::new(r"\Qa.b(c)\E\d+").unwrap();
+        assert!(p.is_match("a.b(c)12"));
+        assert!(!p.is_match("axb(c)12"));
+        assert!(Pattern::new(r"x\Q[y").unwrap().is_match("x[y"));
+        // Inside a class too, and an escaped backslash before Q starts nothing.
+        assert!(Pattern::new(r"[\Q]-\E]+").unwrap().is_match("]-]"));
+        assert!(Pattern::new(r"\\Q").unwrap().is_match(r"\Q"));
+        // Unquoted, the same braces are still an error.
+        assert!(Pattern::new(r"\/{provider}").is_err());
     }
 }

@@ -4,8 +4,9 @@
 //! Per interaction, in pact order: the provider states are set up (through a state URL or
 //! a [`ProviderStates`] handler in process), the request is sent with provider-mode
 //! generators applied (`ProviderState` values from what the setup returned), the response
-//! is matched, and the states are torn down. Interactions run one at a time, because state
-//! setups mutate the provider.
+//! is matched, and the states are torn down. An interaction without provider states gets a
+//! setup and a teardown of the empty state `""`, so the provider can reset. Interactions run
+//! one at a time, because state setups mutate the provider.
 //!
 //! ```no_run
 //! use pact_runtime::verifier::{PactSource, Verifier};
@@ -363,7 +364,8 @@ impl Verifier {
     }
 
     /// The setup changes for an interaction: one per state; one with an empty state when
-    /// there is none but a state URL is configured (so the provider can reset).
+    /// there is none and a state URL or handler is configured (so the provider can reset),
+    /// as the reference verifier does.
     fn state_changes(
         &self,
         consumer: &str,
@@ -392,10 +394,7 @@ impl Verifier {
             action: StateAction::Setup,
         };
         if states.is_empty() {
-            return match self.states {
-                States::Url { .. } => vec![change(String::new(), Map::new())],
-                _ => Vec::new(),
-            };
+            return vec![change(String::new(), Map::new())];
         }
         states
             .iter()

@@ -64,17 +64,22 @@ impl Outcome {
         }
     }
 
-    /// The mismatches as the broker's `testResults[].mismatches` entries.
+    /// The mismatches as the broker's `testResults[].mismatches` entries:
+    /// `{"attribute", "identifier", "description"}`, without `identifier` for a mismatch that
+    /// has no path (the status), as the reference verifier sends them.
     pub fn mismatches_json(&self) -> Vec<Value> {
         match self {
             Outcome::Failed { mismatches, .. } => mismatches
                 .iter()
                 .map(|m| {
-                    json!({
+                    let mut entry = json!({
                         "attribute": m.kind.as_str(),
-                        "identifier": m.path,
                         "description": m.description,
-                    })
+                    });
+                    if !m.path.is_empty() {
+                        entry["identifier"] = json!(m.path);
+                    }
+                    entry
                 })
                 .collect(),
             _ => Vec::new(),
