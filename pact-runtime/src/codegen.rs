@@ -77,7 +77,7 @@ fn kind(v: &Value) -> &'static str {
         Value::Number(n) if n.is_i64() => "i64",
         Value::Number(_) => "f64",
         Value::Bool(_) => "bool",
-        Value::String(_) => "String",
+        Value::String(_) => "::std::string::String",
         _ => "::pact_runtime::__private::serde_json::Value",
     }
 }
@@ -133,6 +133,26 @@ pub fn identifier(text: &str) -> String {
         out.push('_');
     }
     out
+}
+
+/// Distinct identifiers for a state's parameters, in key order (`id` and `ID` would clash).
+fn param_names(params: &BTreeMap<String, ParamUse>) -> Vec<String> {
+    let mut taken = BTreeSet::new();
+    params
+        .keys()
+        .map(|key| unique(&mut taken, identifier(key)))
+        .collect()
+}
+
+/// `base`, or `base_2`, `base_3`... whichever is not taken yet; then it is.
+fn unique(taken: &mut BTreeSet<String>, base: String) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    name
 }
 
 fn doc_text(s: &str) -> String {
@@ -200,14 +220,7 @@ fn render(
     let mut names = BTreeMap::new();
     let mut taken = BTreeSet::new();
     for state in states.keys() {
-        let base = identifier(state);
-        let mut name = base.clone();
-        let mut n = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
-        }
-        names.insert(state.clone(), name);
+        names.insert(state.clone(), unique(&mut taken, identifier(state)));
     }
     let mut out = String::new();
     let _ = writeln!(
@@ -240,10 +253,10 @@ fn render(
         for n in &usage.needed_by {
             let _ = writeln!(out, "    /// - {}", doc_text(n));
         }
-        let params: Vec<String> = usage
-            .params
+        let params: Vec<String> = param_names(&usage.params)
             .iter()
-            .map(|(name, p)| format!("{}: {}", identifier(name), p.rust_type(usage.occurrences)))
+            .zip(usage.params.values())
+            .map(|(name, p)| format!("{name}: {}", p.rust_type(usage.occurrences)))
             .collect();
         let _ = writeln!(
             out,

@@ -26,7 +26,7 @@ mod report;
 mod source;
 
 pub use report::{InteractionResult, Outcome, PactResult, VerificationReport};
-pub use source::{BrokerSource, PactSource};
+pub use source::{load_pacts, BrokerSource, PactSource};
 
 use crate::broker::{BrokerError, TestResult, VerificationResult};
 use crate::provider_states::{self, ProviderStates, StateAction, StateChange, StateError};
@@ -58,6 +58,9 @@ pub enum VerifierError {
     /// The broker refused or failed.
     #[error(transparent)]
     Broker(#[from] BrokerError),
+    /// A broker source was given without a provider name to ask for.
+    #[error("a Pact Broker source needs the provider's name")]
+    NoProvider,
     /// No pact was found in the sources.
     #[error("no pacts found for provider \"{0}\" in the given sources")]
     NoPacts(String),
@@ -242,7 +245,7 @@ impl Verifier {
             .map_err(VerifierError::Client)?;
         let mut pacts = Vec::new();
         for s in &self.sources {
-            pacts.extend(source::load(s, &self.provider).await?);
+            pacts.extend(source::load(s, Some(&self.provider)).await?);
         }
         if pacts.is_empty() {
             return Err(VerifierError::NoPacts(self.provider.clone()));
@@ -339,8 +342,16 @@ impl Verifier {
         for change in &changes {
             match self.change_state(client, change).await {
                 Ok(v) => values.extend(v),
-                Err(reason) => {
-                    result.outcome = Outcome::StateChangeFailed(reason);
+                Err(failure) => {
+                    result.outcome = match failure.unreachable {
+                        // The provider is down, not its state handler.
+                        Some(url) => Outcome::RequestFailed {
+                            url,
+                            message: format!("State change request failed: {}", failure.message),
+                            unreachable: true,
+                        },
+                        None => Outcome::StateChangeFailed(failure.message),
+                    };
                     result.duration = started.elapsed();
                     return result;
                 }
@@ -352,10 +363,10 @@ impl Verifier {
                 action: StateAction::Teardown,
                 ..change.clone()
             };
-            if let Err(reason) = self.change_state(client, &teardown).await {
+            if let Err(failure) = self.change_state(client, &teardown).await {
                 warnings.push(format!(
-                    "teardown of provider state \"{}\" failed: {reason}",
-                    teardown.state
+                    "teardown of provider state \"{}\" failed: {}",
+                    teardown.state, failure.message
                 ));
             }
         }
@@ -406,25 +417,30 @@ impl Verifier {
         &self,
         client: &reqwest::Client,
         change: &StateChange,
-    ) -> Result<Map<String, Value>, String> {
+    ) -> Result<Map<String, Value>, StateFailure> {
         match &self.states {
             States::None => Ok(Map::new()),
-            States::InProcess(handler) => handler(change.clone()).await.map_err(|e| e.to_string()),
+            States::InProcess(handler) => handler(change.clone())
+                .await
+                .map_err(|e| StateFailure::new(e.to_string())),
             States::Url { url, as_query } => {
                 let request = if *as_query {
                     client.post(url).query(&change.to_query())
                 } else {
                     client.post(url).json(&change.to_json())
                 };
-                let response = request
-                    .send()
-                    .await
-                    .map_err(|e| format!("{url}: {}", crate::error_chain(&e)))?;
+                let response = request.send().await.map_err(|e| StateFailure {
+                    message: format!("{url}: {}", crate::error_chain(&e)),
+                    unreachable: (e.is_connect() || e.is_timeout()).then(|| url.clone()),
+                })?;
                 let status = response.status();
                 let body = response.bytes().await.unwrap_or_default();
                 if !status.is_success() {
                     let text = String::from_utf8_lossy(&body);
-                    return Err(format!("{url} answered {status}: {}", excerpt(&text)));
+                    return Err(StateFailure::new(format!(
+                        "{url} answered {status}: {}",
+                        excerpt(&text)
+                    )));
                 }
                 Ok(match serde_json::from_slice::<Value>(&body) {
                     Ok(Value::Object(values)) => values,
@@ -480,6 +496,21 @@ impl Verifier {
                 mismatches,
                 actual: Box::new(response),
             }
+        }
+    }
+}
+
+/// Why a state change failed; `unreachable` holds the state URL when nothing answered there.
+struct StateFailure {
+    message: String,
+    unreachable: Option<String>,
+}
+
+impl StateFailure {
+    fn new(message: String) -> StateFailure {
+        StateFailure {
+            message,
+            unreachable: None,
         }
     }
 }

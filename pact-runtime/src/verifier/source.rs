@@ -112,9 +112,38 @@ fn origin(url: &str) -> Result<String, VerifierError> {
     Ok(parsed.origin().ascii_serialization())
 }
 
+/// Reads the pacts of `sources`, in order; a directory gives its pact files in name order.
+/// A broker source needs the provider's name; a directory is filtered by it when given.
+///
+/// ```
+/// use pact_runtime::verifier::{load_pacts, PactSource};
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let text = r#"{"consumer":{"name":"C"},"provider":{"name":"P"},"interactions":[]}"#;
+/// let pacts = load_pacts(&[PactSource::Json { name: "inline".into(), text: text.into() }], None)
+///     .await
+///     .unwrap();
+/// assert_eq!(pacts[0].1.provider, "P");
+/// # });
+/// ```
+pub async fn load_pacts(
+    sources: &[PactSource],
+    provider: Option<&str>,
+) -> Result<Vec<(String, Pact)>, VerifierError> {
+    let mut out = Vec::new();
+    for s in sources {
+        out.extend(
+            load(s, provider)
+                .await?
+                .into_iter()
+                .map(|l| (l.name, l.pact)),
+        );
+    }
+    Ok(out)
+}
+
 pub(crate) async fn load(
     source: &PactSource,
-    provider: &str,
+    provider: Option<&str>,
 ) -> Result<Vec<LoadedPact>, VerifierError> {
     match source {
         PactSource::File(path) => Ok(vec![read_file(path)?]),
@@ -129,7 +158,7 @@ pub(crate) async fn load(
             let mut out = Vec::new();
             for path in paths {
                 let loaded = read_file(&path)?;
-                if loaded.pact.provider == provider {
+                if provider.is_none_or(|p| loaded.pact.provider == p) {
                     out.push(loaded);
                 }
             }
@@ -160,6 +189,7 @@ pub(crate) async fn load(
                 include_wip_pacts_since: b.include_wip_pacts_since.clone(),
             };
             let mut out = Vec::new();
+            let provider = provider.ok_or(VerifierError::NoProvider)?;
             for listed in client.pacts_for_verification(provider, &request).await? {
                 let fetched = client.fetch_pact(&listed.url).await?;
                 let mut loaded = from_fetched(client.clone(), fetched)?;

@@ -1,0 +1,175 @@
+//! Verification figures: interactions per second through the verifier (1,000 interactions,
+//! each with a provider state set up and torn down over HTTP, one at a time in pact order),
+//! and a `cargo pact verify` process's start-to-first-request time.
+//!
+//! `cargo bench -p cargo-pact --bench verify`
+
+use pact_runtime::provider_states::{
+    state_change_filter, ProviderStates, StateChange, StateError, StateValues,
+};
+use pact_runtime::verifier::{PactSource, Verifier};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use warp::Filter;
+
+#[derive(Default, Clone)]
+struct Items {
+    items: Arc<Mutex<HashMap<u64, Value>>>,
+    first_request: Arc<Mutex<Option<Instant>>>,
+}
+
+impl ProviderStates for Items {
+    async fn setup(&self, change: &StateChange) -> Result<StateValues, StateError> {
+        self.first_request
+            .lock()
+            .unwrap()
+            .get_or_insert_with(Instant::now);
+        let id = change
+            .params
+            .get("id")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| StateError::new("no id"))?;
+        self.items.lock().unwrap().insert(
+            id,
+            json!({"id": id, "name": format!("item {id}"), "tags": ["a", "b"]}),
+        );
+        Ok(StateValues::new())
+    }
+
+    async fn teardown(&self, _: &StateChange) -> Result<(), StateError> {
+        self.items.lock().unwrap().clear();
+        Ok(())
+    }
+}
+
+/// The provider on a thread of its own; returns its base URL.
+fn start_provider(items: Items) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let lookup = items.clone();
+    let api = warp::path!("items" / u64).map(move |id| {
+        let item = lookup.items.lock().unwrap().get(&id).cloned();
+        match item {
+            Some(item) => warp::reply::Reply::into_response(warp::reply::json(&item)),
+            None => warp::reply::Reply::into_response(warp::http::StatusCode::NOT_FOUND),
+        }
+    });
+    let routes = state_change_filter(Arc::new(items)).or(api).unify();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            warp::serve(routes).incoming(listener).run().await;
+        });
+    });
+    url
+}
+
+fn pact_file(n: u64) -> std::path::PathBuf {
+    let interactions: Vec<Value> = (0..n)
+        .map(|id| {
+            json!({
+                "description": format!("a request for item {id}"),
+                "providerStates": [{"name": "an item exists", "params": {"id": id}}],
+                "request": {"method": "GET", "path": format!("/items/{id}")},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"id": id, "name": format!("item {id}"), "tags": ["a"]},
+                    "matchingRules": {"body": {
+                        "$.id": {"matchers": [{"match": "integer"}]},
+                        "$.name": {"matchers": [{"match": "type"}]},
+                        "$.tags": {"matchers": [{"match": "type", "min": 1}]}
+                    }}
+                }
+            })
+        })
+        .collect();
+    let pact = json!({
+        "consumer": {"name": "BenchConsumer"},
+        "provider": {"name": "BenchProvider"},
+        "interactions": interactions,
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+    });
+    let path =
+        std::env::temp_dir().join(format!("pact-verify-bench-{n}-{}.json", std::process::id()));
+    std::fs::write(&path, pact.to_string()).unwrap();
+    path
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let items = Items::default();
+    let url = start_provider(items.clone());
+    let big = pact_file(1000);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut rates = Vec::new();
+    for _ in 0..5 {
+        let verifier = Verifier::new("BenchProvider", &url)
+            .source(PactSource::File(big.clone()))
+            .state_change_url(format!("{url}/api/_pact/state"));
+        let start = Instant::now();
+        let report = runtime.block_on(verifier.verify()).unwrap();
+        let elapsed = start.elapsed();
+        assert!(report.success(), "{}", report.render(false));
+        assert_eq!(report.counts().0, 1000);
+        rates.push(1000.0 / elapsed.as_secs_f64());
+    }
+    rates.sort_by(f64::total_cmp);
+    println!(
+        "verify 1,000 interactions (state setup + request + teardown each, in order): median {:.0} interactions/s (runs: {})",
+        rates[rates.len() / 2],
+        rates.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", ")
+    );
+
+    let small = pact_file(1);
+    let mut starts = Vec::new();
+    for _ in 0..20 {
+        *items.first_request.lock().unwrap() = None;
+        let start = Instant::now();
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-pact"))
+            .args([
+                "pact",
+                "verify",
+                "--provider-name",
+                "BenchProvider",
+                "--provider-base-url",
+                &url,
+            ])
+            .arg("--state-change-url")
+            .arg(format!("{url}/api/_pact/state"))
+            .arg("--file")
+            .arg(&small)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let first = items
+            .first_request
+            .lock()
+            .unwrap()
+            .expect("the provider saw a request");
+        starts.push(first - start);
+    }
+    println!(
+        "cargo pact verify process start to first request: median {:?} (20 runs, min {:?})",
+        median(starts.clone()),
+        starts.iter().min().unwrap()
+    );
+    let _ = std::fs::remove_file(&big);
+    let _ = std::fs::remove_file(&small);
+}

@@ -1,0 +1,339 @@
+//! The command line, as clap reads it. Flag names follow the pact-reference verifier and
+//! pact-stub-server; the seed's spellings are aliases.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Exit codes, documented in `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  verified (verify), served until stopped (stub), tests passed (test)
+  1  verification failed: an interaction did not match (pending ones aside)
+  2  bad arguments, settings or pacts (a malformed pact names its file, line and column)
+  3  the provider could not be reached (refused, timed out, or --provider-cmd failed)
+  4  the broker failed or refused (includes publishing the results)";
+
+/// `cargo pact`: Pact contract testing for cargo projects.
+#[derive(Debug, Parser)]
+#[command(name = "cargo-pact", bin_name = "cargo pact", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Verify a provider against its pacts.
+    #[command(after_help = EXIT_CODES)]
+    Verify(Box<VerifyArgs>),
+    /// Serve the interactions of pacts as a stub provider.
+    #[command(after_help = EXIT_CODES)]
+    Stub(StubArgs),
+    /// Run the consumer tests with the pact dir cleared first, so removed interactions do
+    /// not linger in the pacts.
+    #[command(after_help = EXIT_CODES)]
+    Test(TestArgs),
+}
+
+/// When to color the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Where pacts come from.
+#[derive(Debug, Args, Default)]
+pub struct SourceArgs {
+    /// A pact file (repeatable).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// A directory of pact files (repeatable).
+    #[arg(short = 'd', long = "dir", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// A pact URL (repeatable).
+    #[arg(
+        short = 'u',
+        long = "url",
+        visible_alias = "pact-url",
+        value_name = "URL"
+    )]
+    pub urls: Vec<String>,
+}
+
+/// Credentials for a broker or pact URLs.
+#[derive(Debug, Args, Default)]
+pub struct AuthArgs {
+    /// Username for basic auth.
+    #[arg(long = "user", visible_aliases = ["broker-username", "pact-broker-username"], env = "PACT_BROKER_USERNAME", value_name = "USER")]
+    pub username: Option<String>,
+    /// Password for basic auth.
+    #[arg(long = "password", visible_aliases = ["broker-password", "pact-broker-password"], env = "PACT_BROKER_PASSWORD", hide_env_values = true, value_name = "PASSWORD")]
+    pub password: Option<String>,
+    /// Bearer token.
+    #[arg(
+        short = 't',
+        long = "token",
+        visible_alias = "broker-token",
+        env = "PACT_BROKER_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+}
+
+/// `cargo pact verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+
+    /// A Pact Broker to get the provider's pacts from.
+    #[arg(
+        short = 'b',
+        long = "broker-url",
+        visible_alias = "pact-broker-url",
+        env = "PACT_BROKER_BASE_URL",
+        value_name = "URL",
+        help_heading = "Broker"
+    )]
+    pub broker_url: Option<String>,
+    /// A consumer version selector as JSON, e.g. '{"mainBranch":true}' (repeatable).
+    #[arg(
+        long = "consumer-version-selectors",
+        value_name = "JSON",
+        help_heading = "Broker"
+    )]
+    pub consumer_version_selectors: Vec<String>,
+    /// Consumer version tags (comma-separated or repeated).
+    #[arg(
+        long = "consumer-version-tags",
+        value_delimiter = ',',
+        value_name = "TAG",
+        help_heading = "Broker"
+    )]
+    pub consumer_version_tags: Vec<String>,
+    /// Ask the broker for pending pacts (their failures do not fail the run).
+    #[arg(long = "enable-pending", help_heading = "Broker")]
+    pub enable_pending: bool,
+    /// Include work-in-progress pacts published since this date (needs a branch or tags).
+    #[arg(
+        long = "include-wip-pacts-since",
+        value_name = "DATE",
+        help_heading = "Broker"
+    )]
+    pub include_wip_pacts_since: Option<String>,
+    #[command(flatten, next_help_heading = "Broker")]
+    pub auth: AuthArgs,
+
+    /// The provider's name (default: `provider` in [package.metadata.pact], else the package name).
+    #[arg(
+        short = 'n',
+        long = "provider-name",
+        visible_alias = "provider",
+        value_name = "NAME",
+        help_heading = "Provider"
+    )]
+    pub provider_name: Option<String>,
+    /// The provider's base URL.
+    #[arg(long = "provider-base-url", value_name = "URL", help_heading = "Provider", conflicts_with_all = ["hostname", "port"])]
+    pub provider_base_url: Option<String>,
+    /// The provider's host (with --port; default localhost).
+    #[arg(long = "hostname", value_name = "HOST", help_heading = "Provider")]
+    pub hostname: Option<String>,
+    /// The provider's port (with --hostname).
+    #[arg(
+        short = 'p',
+        long = "port",
+        value_name = "PORT",
+        help_heading = "Provider"
+    )]
+    pub port: Option<u16>,
+    /// The provider's URL scheme (with --hostname/--port).
+    #[arg(
+        long = "scheme",
+        default_value = "http",
+        value_name = "SCHEME",
+        help_heading = "Provider"
+    )]
+    pub scheme: String,
+    /// A path prefix under the provider's base URL (with --hostname/--port).
+    #[arg(long = "base-path", value_name = "PATH", help_heading = "Provider")]
+    pub base_path: Option<String>,
+    /// Where provider states are set up (POST {"consumer","state","states","params","action"}).
+    #[arg(
+        short = 's',
+        long = "state-change-url",
+        visible_alias = "provider-states-setup-url",
+        value_name = "URL",
+        help_heading = "Provider"
+    )]
+    pub state_change_url: Option<String>,
+    /// Send state changes as query parameters instead of a JSON body.
+    #[arg(long = "state-change-as-query", help_heading = "Provider")]
+    pub state_change_as_query: bool,
+    /// Start the provider with this shell command, wait until its base URL answers, verify, stop it.
+    #[arg(
+        long = "provider-cmd",
+        value_name = "COMMAND",
+        help_heading = "Provider"
+    )]
+    pub provider_cmd: Option<String>,
+    /// How long --provider-cmd may take to answer, in seconds.
+    #[arg(
+        long = "provider-startup-timeout",
+        default_value_t = 60,
+        value_name = "SECONDS",
+        help_heading = "Provider"
+    )]
+    pub provider_startup_timeout: u64,
+    /// Timeout of each request to the provider, in milliseconds.
+    #[arg(
+        long = "request-timeout",
+        default_value_t = 5000,
+        value_name = "MS",
+        help_heading = "Provider"
+    )]
+    pub request_timeout: u64,
+    /// A header to add to every request, "Name: value" (repeatable).
+    #[arg(
+        short = 'H',
+        long = "header",
+        visible_alias = "custom-header",
+        value_name = "HEADER",
+        help_heading = "Provider"
+    )]
+    pub headers: Vec<String>,
+
+    /// Only interactions whose description matches this regex.
+    #[arg(
+        long = "filter-description",
+        env = "PACT_DESCRIPTION",
+        value_name = "REGEX",
+        help_heading = "Filters"
+    )]
+    pub filter_description: Option<String>,
+    /// Only interactions with a provider state that matches this regex.
+    #[arg(
+        long = "filter-state",
+        env = "PACT_PROVIDER_STATE",
+        value_name = "REGEX",
+        help_heading = "Filters"
+    )]
+    pub filter_state: Option<String>,
+    /// Only interactions without a provider state.
+    #[arg(
+        long = "filter-no-state",
+        env = "PACT_PROVIDER_NO_STATE",
+        help_heading = "Filters"
+    )]
+    pub filter_no_state: bool,
+    /// Only pacts of this consumer (repeatable).
+    #[arg(
+        short = 'c',
+        long = "filter-consumer",
+        value_name = "NAME",
+        help_heading = "Filters"
+    )]
+    pub filter_consumers: Vec<String>,
+
+    /// Publish the verification results to the broker.
+    #[arg(
+        long = "publish",
+        visible_alias = "publish-verification-results",
+        help_heading = "Publishing"
+    )]
+    pub publish: bool,
+    /// The provider version the results are for (required with --publish).
+    #[arg(
+        long = "provider-version",
+        visible_alias = "provider-app-version",
+        value_name = "VERSION",
+        help_heading = "Publishing"
+    )]
+    pub provider_version: Option<String>,
+    /// The provider version's branch.
+    #[arg(
+        long = "provider-branch",
+        value_name = "BRANCH",
+        help_heading = "Publishing"
+    )]
+    pub provider_branch: Option<String>,
+    /// Tags for the provider version (comma-separated or repeated).
+    #[arg(
+        long = "provider-tags",
+        value_delimiter = ',',
+        value_name = "TAG",
+        help_heading = "Publishing"
+    )]
+    pub provider_tags: Vec<String>,
+    /// The URL of the CI build that verified.
+    #[arg(long = "build-url", value_name = "URL", help_heading = "Publishing")]
+    pub build_url: Option<String>,
+
+    /// Also write the report as JSON to this file.
+    #[arg(long = "json", value_name = "FILE", help_heading = "Output")]
+    pub json: Option<PathBuf>,
+    /// Also write the report as JUnit XML to this file.
+    #[arg(long = "junit", value_name = "FILE", help_heading = "Output")]
+    pub junit: Option<PathBuf>,
+    /// Color the report.
+    #[arg(long = "color", value_enum, default_value_t = Color::Auto, help_heading = "Output")]
+    pub color: Color,
+    /// The package whose [package.metadata.pact] supplies settings not given as flags.
+    #[arg(long = "manifest-path", value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+}
+
+/// `cargo pact stub`.
+#[derive(Debug, Args)]
+pub struct StubArgs {
+    #[command(flatten)]
+    pub sources: SourceArgs,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    /// The port to listen on (0: any free port, printed at start).
+    #[arg(
+        short = 'p',
+        long = "port",
+        default_value_t = 8080,
+        value_name = "PORT"
+    )]
+    pub port: u16,
+    /// The address to listen on.
+    #[arg(long = "host", default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub host: std::net::IpAddr,
+    /// Answer CORS preflight requests and allow any origin.
+    #[arg(short = 'o', long = "cors")]
+    pub cors: bool,
+    /// Serve only interactions with a provider state matching this regex.
+    #[arg(short = 's', long = "provider-state", value_name = "REGEX")]
+    pub provider_state: Option<String>,
+    /// A request header that chooses the provider state (a regex), per request.
+    #[arg(
+        long = "provider-state-header-name",
+        default_value = "X-Pact-Provider-State",
+        value_name = "NAME"
+    )]
+    pub provider_state_header_name: String,
+    /// Only pacts of this consumer (repeatable).
+    #[arg(short = 'c', long = "filter-consumer", value_name = "NAME")]
+    pub filter_consumers: Vec<String>,
+}
+
+/// `cargo pact test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The pact dir to clear (default: PACT_OUTPUT_DIR, else the workspace's pact dir).
+    #[arg(long = "pact-dir", value_name = "DIR")]
+    pub pact_dir: Option<PathBuf>,
+    /// Arguments passed to `cargo test` (after `--`).
+    #[arg(last = true, value_name = "CARGO_TEST_ARGS")]
+    pub cargo_args: Vec<String>,
+}

@@ -1,0 +1,79 @@
+//! `cargo pact`: verify providers against their pacts (`verify`), serve pacts as a stub
+//! provider (`stub`), and run consumer pact tests with a clean pact dir (`test`).
+//!
+//! Settings come from flags, then the ecosystem's environment variables
+//! (`PACT_BROKER_BASE_URL`, `PACT_BROKER_USERNAME`, ...), then `[package.metadata.pact]`,
+//! then `[workspace.metadata.pact]`, then defaults. Errors go to stderr as `error: ...`
+//! with their causes; the exit codes are listed in `--help`.
+
+mod cli;
+mod provider_cmd;
+mod settings;
+mod stub;
+mod test_cmd;
+mod verify;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// A command that could not do its job: the exit code and what to tell the user.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    /// Bad arguments, settings or pacts (exit 2).
+    pub fn input(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            code: 2,
+            error: error.into(),
+        }
+    }
+
+    /// The provider could not be reached (exit 3).
+    pub fn unreachable(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            code: 3,
+            error: error.into(),
+        }
+    }
+
+    /// The broker failed or refused (exit 4).
+    pub fn broker(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            code: 4,
+            error: error.into(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // As a cargo subcommand the binary is run as `cargo-pact pact <command> ...`.
+    if args.get(1).is_some_and(|a| a == "pact") {
+        args.remove(1);
+    }
+    let cli = cli::Cli::parse_from(args);
+    let result = match cli.command {
+        cli::Command::Verify(args) => verify::run(*args),
+        cli::Command::Stub(args) => stub::run(args),
+        cli::Command::Test(args) => test_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("error: {}", failure.error);
+            let mut causes = failure.error.chain().skip(1).peekable();
+            if causes.peek().is_some() {
+                eprintln!();
+                eprintln!("Caused by:");
+                for cause in causes {
+                    eprintln!("    {cause}");
+                }
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! `cargo pact verify`.
+
+use crate::cli::{AuthArgs, Color, SourceArgs, VerifyArgs};
+use crate::provider_cmd::ProviderProcess;
+use crate::settings::LazyMetadata;
+use crate::Failure;
+use anyhow::{anyhow, Context};
+use pact_runtime::broker::Auth;
+use pact_runtime::verifier::{
+    BrokerSource, Filters, PactSource, PublishOptions, Verifier, VerifierError,
+};
+use regex::Regex;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+impl AuthArgs {
+    /// The credentials given, bearer token first.
+    pub fn auth(&self) -> Option<Auth> {
+        if let Some(token) = &self.token {
+            return Some(Auth::bearer(token.clone()));
+        }
+        self.username
+            .as_ref()
+            .map(|u| Auth::basic(u.clone(), self.password.clone().unwrap_or_default()))
+    }
+}
+
+impl SourceArgs {
+    /// The file, dir and URL sources, in that order.
+    pub fn sources(&self, auth: Option<&Auth>) -> Vec<PactSource> {
+        let mut out: Vec<PactSource> = self.files.iter().cloned().map(PactSource::File).collect();
+        out.extend(self.dirs.iter().cloned().map(PactSource::Dir));
+        out.extend(self.urls.iter().map(|url| PactSource::Url {
+            url: url.clone(),
+            auth: auth.cloned(),
+        }));
+        out
+    }
+}
+
+fn regex(flag: &str, value: &Option<String>) -> Result<Option<Regex>, Failure> {
+    value
+        .as_deref()
+        .map(|v| Regex::new(v).with_context(|| format!("{flag} {v:?} is not a valid regex")))
+        .transpose()
+        .map_err(Failure::input)
+}
+
+fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failure> {
+    if let Some(url) = &args.provider_base_url {
+        return Ok(url.clone());
+    }
+    if args.hostname.is_some() || args.port.is_some() {
+        let host = args.hostname.as_deref().unwrap_or("localhost");
+        let port = args.port.map(|p| format!(":{p}")).unwrap_or_default();
+        let path = args.base_path.as_deref().unwrap_or("");
+        return Ok(format!("{}://{host}{port}{path}", args.scheme));
+    }
+    let from_meta = meta
+        .get()
+        .and_then(|m| m.string("provider-base-url"))
+        .map_err(Failure::input)?;
+    Ok(from_meta.unwrap_or_else(|| "http://localhost:8080".to_string()))
+}
+
+/// Runs the verification and maps the report to an exit code.
+pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
+    let mut meta = LazyMetadata::new(args.manifest_path.clone());
+    let provider = match &args.provider_name {
+        Some(name) => name.clone(),
+        None => {
+            let m = meta.get().map_err(Failure::input)?;
+            match m.string("provider").map_err(Failure::input)? {
+                Some(name) => name,
+                None => m.package_name.clone().ok_or_else(|| {
+                    Failure::input(anyhow!(
+                        "no provider name: pass --provider-name or set provider in [package.metadata.pact]"
+                    ))
+                })?,
+            }
+        }
+    };
+    let base_url = base_url(&args, &mut meta)?;
+    let auth = args.auth.auth();
+    let mut sources = args.sources.sources(auth.as_ref());
+    if let Some(url) = &args.broker_url {
+        let selectors = args
+            .consumer_version_selectors
+            .iter()
+            .map(|s| {
+                serde_json::from_str::<serde_json::Value>(s).with_context(|| {
+                    format!("--consumer-version-selectors {s:?} is not valid JSON")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Failure::input)?;
+        sources.push(PactSource::Broker(BrokerSource {
+            url: url.clone(),
+            auth: auth.clone(),
+            selectors,
+            consumer_version_tags: args.consumer_version_tags.clone(),
+            enable_pending: args.enable_pending,
+            include_wip_pacts_since: args.include_wip_pacts_since.clone(),
+            provider_branch: args.provider_branch.clone(),
+            provider_tags: args.provider_tags.clone(),
+        }));
+    }
+    if sources.is_empty() {
+        let m = meta.get().map_err(Failure::input)?;
+        let dir = match m.string("pact-dir").map_err(Failure::input)? {
+            Some(dir) => m.workspace_root.join(dir),
+            None => pact_runtime::pact_writer::pact_dir(&m.package_dir)
+                .map_err(|e| Failure::input(anyhow!(e)))?,
+        };
+        sources.push(PactSource::Dir(dir));
+    }
+    // A verification given entirely by flags does not run `cargo metadata` for optional
+    // settings: that alone would take longer than starting the verification.
+    let flags_only = args.provider_name.is_some()
+        && (args.provider_base_url.is_some() || args.hostname.is_some() || args.port.is_some())
+        && !meta.is_loaded();
+    let state_url = match &args.state_change_url {
+        Some(url) => Some(url.clone()),
+        None if flags_only => None,
+        None => meta
+            .get()
+            .and_then(|m| m.string("state-change-url"))
+            .map_err(Failure::input)?,
+    };
+    let filters = Filters {
+        description: regex("--filter-description", &args.filter_description)?,
+        state: regex("--filter-state", &args.filter_state)?,
+        no_state: args.filter_no_state,
+        consumers: args.filter_consumers.clone(),
+    };
+    let mut verifier = Verifier::new(&provider, &base_url)
+        .filters(filters)
+        .timeout(Duration::from_millis(args.request_timeout));
+    for source in sources {
+        verifier = verifier.source(source);
+    }
+    for header in &args.headers {
+        let (name, value) = header.split_once(':').ok_or_else(|| {
+            Failure::input(anyhow!("--header {header:?} must be \"Name: value\""))
+        })?;
+        verifier = verifier.header(name.trim(), value.trim());
+    }
+    if let Some(url) = state_url {
+        verifier = if args.state_change_as_query {
+            verifier.state_change_url_as_query(url)
+        } else {
+            verifier.state_change_url(url)
+        };
+    }
+    if args.publish {
+        let version = args.provider_version.clone().ok_or_else(|| {
+            Failure::input(anyhow!(
+                "--publish needs --provider-version (the version verified)"
+            ))
+        })?;
+        verifier = verifier.publish(PublishOptions {
+            provider_version: version,
+            provider_branch: args.provider_branch.clone(),
+            provider_tags: args.provider_tags.clone(),
+            build_url: args.build_url.clone(),
+        });
+    }
+    let _provider = match &args.provider_cmd {
+        Some(command) => Some(ProviderProcess::start(
+            command,
+            &base_url,
+            Duration::from_secs(args.provider_startup_timeout),
+        )?),
+        None => None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::input(anyhow!(e).context("could not start the async runtime")))?;
+    let report = runtime.block_on(verifier.verify()).map_err(|e| match e {
+        VerifierError::Broker(_) | VerifierError::Client(_) => Failure::broker(e),
+        other => Failure::input(other),
+    })?;
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    print!("{}", report.render(color));
+    write_report(&args.json, || {
+        serde_json::to_string_pretty(&report.to_json()).unwrap_or_default() + "\n"
+    })?;
+    write_report(&args.junit, || report.to_junit())?;
+    if report.provider_unreachable() {
+        return Err(Failure::unreachable(anyhow!(
+            "the provider at {base_url} could not be reached (is it running? see --provider-cmd)"
+        )));
+    }
+    if !report.success() {
+        return Ok(ExitCode::from(1));
+    }
+    let unpublished = report
+        .pacts
+        .iter()
+        .filter_map(|p| p.published.as_ref()?.as_ref().err().map(|e| (p, e)))
+        .map(|(p, e)| format!("{}: {e}", p.source))
+        .collect::<Vec<_>>();
+    if !unpublished.is_empty() {
+        return Err(Failure::broker(anyhow!(
+            "verified, but publishing the results failed:\n  {}",
+            unpublished.join("\n  ")
+        )));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_report(path: &Option<PathBuf>, render: impl FnOnce() -> String) -> Result<(), Failure> {
+    if let Some(path) = path {
+        std::fs::write(path, render())
+            .with_context(|| format!("could not write the report to {}", path.display()))
+            .map_err(Failure::input)?;
+    }
+    Ok(())
+}
