@@ -14,6 +14,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use warp::Filter;
 
+#[path = "../tests/support/warp_server.rs"]
+mod warp_server;
+use warp_server::serve;
+
 #[derive(Default, Clone)]
 struct Items {
     items: Arc<Mutex<HashMap<u64, Value>>>,
@@ -46,9 +50,6 @@ impl ProviderStates for Items {
 
 /// The provider on a thread of its own; returns its base URL.
 fn start_provider(items: Items) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let lookup = items.clone();
     let api = warp::path!("items" / u64).map(move |id| {
         let item = lookup.items.lock().unwrap().get(&id).cloned();
@@ -57,19 +58,7 @@ fn start_provider(items: Items) -> String {
             None => warp::reply::Reply::into_response(warp::http::StatusCode::NOT_FOUND),
         }
     });
-    let routes = state_change_filter(Arc::new(items)).or(api).unify();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            warp::serve(routes).incoming(listener).run().await;
-        });
-    });
-    url
+    serve(state_change_filter(Arc::new(items)).or(api).unify())
 }
 
 fn pact_file(n: u64) -> std::path::PathBuf {

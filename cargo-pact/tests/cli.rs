@@ -9,36 +9,14 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 use warp::Filter;
 
+#[path = "support/warp_server.rs"]
+mod warp_server;
+use warp_server::serve;
+
 const BIN: &str = env!("CARGO_BIN_EXE_cargo-pact");
 
 fn example_pact() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../pacts/Consumer-Provider.json")
-}
-
-/// Serves `filter` on 127.0.0.1 and a free port, on a thread of its own, for the test's life.
-fn serve<F>(filter: F) -> String
-where
-    F: Filter<Extract = (warp::reply::Response,), Error = warp::Rejection>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-{
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let address: SocketAddr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            warp::serve(filter).incoming(listener).run().await;
-        });
-    });
-    format!("http://{address}")
 }
 
 fn cargo_pact(args: &[&str]) -> Output {

@@ -4,8 +4,12 @@
 //! `cargo bench -p pact-runtime --bench mock_server`
 
 use pact_runtime::prelude::*;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::time::{Duration, Instant};
+
+#[path = "../tests/support/http.rs"]
+mod http;
+use http::read_response;
 
 fn pact(dir: &std::path::Path) -> PactBuilder {
     let mut pact = PactBuilder::new("BenchConsumer", "BenchProvider");
@@ -31,29 +35,6 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-/// Reads one response with a `content-length` body; returns the status.
-fn read_response(reader: &mut BufReader<std::net::TcpStream>) -> u16 {
-    let mut line = String::new();
-    reader.read_line(&mut line).unwrap();
-    let status = line[9..12].parse().unwrap();
-    let mut length = 0;
-    loop {
-        line.clear();
-        reader.read_line(&mut line).unwrap();
-        if line == "\r\n" {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap();
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    status
-}
-
 fn main() {
     let dir = std::env::temp_dir().join(format!("pact-bench-{}", std::process::id()));
     let builder = pact(&dir);
@@ -68,7 +49,7 @@ fn main() {
         stream
             .write_all(b"GET /builds/0 HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n")
             .unwrap();
-        assert_eq!(read_response(&mut BufReader::new(stream)), 200);
+        assert_eq!(read_response(&mut BufReader::new(stream)).0, 200);
         first_response.push(start.elapsed());
         // Only one of ten interactions was exercised: report, don't write.
         assert!(server.finish().is_err());
@@ -94,7 +75,7 @@ fn main() {
     let start = Instant::now();
     for i in 0..total {
         writer.write_all(&requests[i % 10]).unwrap();
-        assert_eq!(read_response(&mut reader), 200);
+        assert_eq!(read_response(&mut reader).0, 200);
     }
     let elapsed = start.elapsed();
     println!(

@@ -7,8 +7,12 @@
 use pact_runtime::pact_core::model::{read_pact, Pact};
 use pact_runtime::stub_server::{StubOptions, StubServer};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::time::{Duration, Instant};
+
+#[path = "../tests/support/http.rs"]
+mod http;
+use http::read_response;
 
 const INTERACTIONS: usize = 1000;
 
@@ -64,29 +68,6 @@ fn pact(interactions: Vec<Value>) -> Pact {
         "metadata": {"pactSpecification": {"version": "3.0.0"}}
     });
     read_pact(&pact.to_string(), "bench").unwrap()
-}
-
-/// Reads one response with a `content-length` body; returns the status and the body.
-fn read_response(reader: &mut BufReader<std::net::TcpStream>) -> (u16, Vec<u8>) {
-    let mut line = String::new();
-    reader.read_line(&mut line).unwrap();
-    let status = line[9..12].parse().unwrap();
-    let mut length = 0;
-    loop {
-        line.clear();
-        reader.read_line(&mut line).unwrap();
-        if line == "\r\n" {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap();
-            }
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    (status, body)
 }
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {

@@ -7,44 +7,13 @@
 
 use pact_runtime::prelude::*;
 use serde_json::{json, Value};
-use std::io::{Read, Write};
 
-/// One HTTP/1.1 exchange over a fresh connection: status, headers (lower-cased names) and
-/// body.
-fn http(
-    mock: &MockServer,
-    method: &str,
-    target: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> (u16, Vec<(String, String)>, String) {
-    let mut request =
-        format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    if let Some(body) = body {
-        request.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    request.push_str("\r\n");
-    request.push_str(body.unwrap_or(""));
-    let mut stream = std::net::TcpStream::connect(mock.address()).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).unwrap();
-    let (head, body) = reply.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    let status = lines.next().unwrap()[9..12].parse().unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    (status, headers, body.to_string())
-}
+#[path = "support/http.rs"]
+mod http;
 
 fn get(mock: &MockServer, target: &str) -> (u16, String) {
-    let (status, _, body) = http(mock, "GET", target, &[], None);
-    (status, body)
+    let reply = http::exchange(mock.address(), "GET", target, &[], None);
+    (reply.status, reply.body)
 }
 
 /// The pact between `pact-runtime` and `provider`, as written so far.
@@ -91,19 +60,16 @@ fn interaction<'a>(pact: &'a Value, description: &str) -> &'a Value {
     ),
 )]
 fn sync_test_with_matchers(mock: &MockServer) {
-    let (status, headers, body) = http(
-        mock,
+    let reply = http::exchange(
+        mock.address(),
         "GET",
         "/builds/77?verbose=true&fields=name&fields=info",
         &[("Accept", "application/json")],
         None,
     );
-    assert_eq!(status, 200, "{body}");
-    assert!(
-        headers.contains(&("x-build".into(), "3455".into())),
-        "{headers:?}"
-    );
-    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.header("x-build"), Some("3455"), "{:?}", reply.headers);
+    let body = reply.json();
     assert_eq!(body["name"], "#3455");
     assert_eq!(body["nothing"], Value::Null);
     assert_eq!(
@@ -130,20 +96,18 @@ async fn async_test_without_runtime_attribute(mock: &MockServer) {
 )]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn async_test_under_tokio_test(mock: &MockServer) {
-    let (status, _, body) = tokio::task::block_in_place(|| {
-        http(
-            mock,
+    let reply = tokio::task::block_in_place(|| {
+        http::exchange(
+            mock.address(),
             "POST",
             "/async/tokio",
             &[("Content-Type", "application/json")],
             Some(r#"{"name":"x"}"#),
         )
     });
-    assert_eq!(status, 201, "{body}");
-    let id = serde_json::from_str::<Value>(&body).unwrap()["id"]
-        .as_i64()
-        .unwrap();
-    assert!((1..=9).contains(&id), "{body}");
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let id = reply.json()["id"].as_i64().unwrap();
+    assert!((1..=9).contains(&id), "{}", reply.body);
 }
 
 /// Two interactions on one mock server, a V4 pact with V4 extras.
@@ -169,14 +133,14 @@ fn stacked_attributes(mock: &MockServer) {
         get(mock, "/builds/1"),
         (200, r#"{"id":1,"tags":["ci"]}"#.into())
     );
-    let (status, _, _) = http(
-        mock,
+    let reply = http::exchange(
+        mock.address(),
         "DELETE",
         "/builds/2",
         &[("Authorization", "Bearer xyz")],
         None,
     );
-    assert_eq!(status, 404);
+    assert_eq!(reply.status, 404);
 }
 
 mod support {
@@ -200,14 +164,14 @@ fn crate_path_override(mock: &support::reexported::mock_server::MockServer) {
     response(status_code(Success, 202), json = { "ok": true }),
 )]
 fn provider_from_cargo_metadata(mock: &MockServer) {
-    let (status, _, body) = http(
-        mock,
+    let reply = http::exchange(
+        mock.address(),
         "PUT",
         "/metadata",
         &[("Content-Type", "application/octet-stream")],
         Some("raw"),
     );
-    assert_eq!((status, body.as_str()), (202, r#"{"ok":true}"#));
+    assert_eq!((reply.status, reply.body.as_str()), (202, r#"{"ok":true}"#));
 }
 
 /// A body returning a `Result` gets it back after the mock server is finished.

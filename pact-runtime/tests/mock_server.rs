@@ -3,8 +3,10 @@
 
 use pact_runtime::mock_server::{MockServerError, Problem};
 use pact_runtime::prelude::*;
-use std::io::{Read, Write};
 use std::path::PathBuf;
+
+#[path = "support/http.rs"]
+mod http;
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pact-mock-{name}-{}", std::process::id()));
@@ -28,25 +30,17 @@ fn builds_pact(dir: &PathBuf) -> PactBuilder {
     pact
 }
 
-/// One HTTP/1.1 exchange over a fresh connection: status and body.
-fn http(server: &MockServer, request: &str) -> (u16, String) {
-    let mut stream = std::net::TcpStream::connect(server.address()).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).unwrap();
-    let status = reply[9..12].parse().unwrap();
-    let body = reply.split_once("\r\n\r\n").unwrap().1.to_string();
-    (status, body)
+/// `GET target` with `headers`: status and body.
+fn get(server: &MockServer, target: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let reply = http::exchange(server.address(), "GET", target, headers, None);
+    (reply.status, reply.body)
 }
 
 #[test]
 fn a_matched_request_gets_the_response_and_the_pact_is_written() {
     let dir = temp_dir("matched");
     let server = builds_pact(&dir).start_mock_server();
-    let (status, body) = http(
-        &server,
-        "GET /builds/3455 HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n",
-    );
+    let (status, body) = get(&server, "/builds/3455", &[("Accept", "application/json")]);
     assert_eq!(status, 200);
     assert_eq!(body, r##"{"completed":true,"name":"#3455"}"##);
     assert_eq!(server.hits(), vec![1]);
@@ -102,10 +96,7 @@ fn dropping_a_server_with_problems_panics_with_the_report() {
 fn an_unexpected_request_gets_a_readable_500_and_fails_the_test() {
     let dir = temp_dir("unexpected");
     let server = builds_pact(&dir).start_mock_server();
-    let (status, body) = http(
-        &server,
-        "GET /builds/99 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    );
+    let (status, body) = get(&server, "/builds/99", &[]);
     assert_eq!(status, 500);
     assert!(
         body.contains("unexpected request: GET /builds/99"),
@@ -131,10 +122,7 @@ fn an_unexpected_request_gets_a_readable_500_and_fails_the_test() {
 fn a_request_differing_in_a_header_is_reported_as_a_mismatch_in_json() {
     let dir = temp_dir("mismatch");
     let server = builds_pact(&dir).start_mock_server();
-    let (status, body) = http(
-        &server,
-        "GET /builds/3455 HTTP/1.1\r\nHost: x\r\nAccept: text/json\r\nConnection: close\r\n\r\n",
-    );
+    let (status, body) = get(&server, "/builds/3455", &[("Accept", "text/json")]);
     assert_eq!(status, 500);
     let report: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(report["type"], "request-mismatch");
@@ -164,10 +152,7 @@ fn response_generators_run_in_consumer_mode() {
         ]));
     });
     let server = pact.start_mock_server();
-    let (_, body) = http(
-        &server,
-        "GET /links HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    );
+    let (_, body) = get(&server, "/links", &[]);
     let body: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(
         (1000..=1009).contains(&body["id"].as_i64().unwrap()),
@@ -188,18 +173,19 @@ fn cors_preflight_is_answered_when_asked_for() {
         ..MockServerOptions::default()
     };
     let server = pact.try_start_mock_server(options).unwrap();
-    let mut stream = std::net::TcpStream::connect(server.address()).unwrap();
-    stream
-        .write_all(b"OPTIONS /builds/3455 HTTP/1.1\r\nHost: x\r\nOrigin: http://app\r\nAccess-Control-Request-Method: GET\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).unwrap();
-    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
-    assert!(reply.contains("access-control-allow-origin: *"), "{reply}");
-    assert!(
-        reply.contains("access-control-allow-methods: GET"),
-        "{reply}"
+    let reply = http::exchange(
+        server.address(),
+        "OPTIONS",
+        "/builds/3455",
+        &[
+            ("Origin", "http://app"),
+            ("Access-Control-Request-Method", "GET"),
+        ],
+        None,
     );
+    assert_eq!(reply.status, 200, "{:?}", reply.headers);
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(reply.header("access-control-allow-methods"), Some("GET"));
     // The preflight is not an unexpected request; the GET itself still must come.
     assert!(matches!(server.problems()[..], [Problem::Missing { .. }]));
     drop(server.finish());

@@ -5,7 +5,10 @@
 use pact_runtime::pact_core::model::{read_pact, Pact};
 use pact_runtime::stub_server::{Regex, StubOptions, StubServer};
 use serde_json::{json, Value};
-use std::io::{Read, Write};
+
+#[path = "support/http.rs"]
+mod http;
+use http::Reply;
 
 fn pact(consumer: &str, interactions: Value) -> Pact {
     let pact = json!({
@@ -25,52 +28,13 @@ fn get(path: &str, status: u16, body: Value) -> Value {
     })
 }
 
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-/// One HTTP/1.1 exchange over a fresh connection; `head` is the request line and headers
-/// without the final blank line.
-fn send(server: &StubServer, head: &str, body: &str) -> Reply {
-    let mut stream = std::net::TcpStream::connect(server.address()).unwrap();
-    let request = format!(
-        "{head}\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).unwrap();
-    let (head, body) = reply.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    let status = lines.next().unwrap()[9..12].parse().unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.to_string(), v.trim().to_string()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: body.to_string(),
-    }
+/// A request without a body over a fresh connection.
+fn send(server: &StubServer, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
+    http::exchange(server.address(), method, target, headers, None)
 }
 
 fn http_get(server: &StubServer, path: &str) -> Reply {
-    send(server, &format!("GET {path} HTTP/1.1"), "")
+    send(server, "GET", path, &[])
 }
 
 #[test]
@@ -106,16 +70,18 @@ fn requests_are_dispatched_by_method_and_path_across_pacts() {
     // The same request in both pacts: the first pact wins.
     assert_eq!(http_get(&server, "/items/2").json(), json!({"id": 2}));
     assert_eq!(http_get(&server, "/orders/9").json(), json!({"order": 9}));
-    let created = send(
-        &server,
-        "POST /items HTTP/1.1\r\nContent-Type: application/json",
-        r#"{"name":"x"}"#,
+    let created = http::exchange(
+        server.address(),
+        "POST",
+        "/items",
+        &[("Content-Type", "application/json")],
+        Some(r#"{"name":"x"}"#),
     );
     assert_eq!((created.status, created.json()), (201, json!({"id": 3})));
-    let deleted = send(&server, "DELETE /items/1 HTTP/1.1", "");
+    let deleted = send(&server, "DELETE", "/items/1", &[]);
     assert_eq!((deleted.status, deleted.body.as_str()), (204, ""));
     // The method is part of the key.
-    assert_eq!(send(&server, "PUT /items/1 HTTP/1.1", "").status, 404);
+    assert_eq!(send(&server, "PUT", "/items/1", &[]).status, 404);
     // The path is matched percent-decoded.
     let spaced = pact("Web", json!([get("/a b", 200, json!("spaced"))]));
     let spaced = StubServer::start(vec![spaced], StubOptions::default()).unwrap();
@@ -155,7 +121,7 @@ fn a_path_with_a_regex_rule_matches_any_path_it_accepts() {
     assert_eq!(http_get(&server, "/users/7").body, "by regex");
     assert_eq!(http_get(&server, "/users/5/orders").body, "orders");
     assert_eq!(http_get(&server, "/users/x/orders").status, 404);
-    assert_eq!(send(&server, "POST /users/42 HTTP/1.1", "").status, 404);
+    assert_eq!(send(&server, "POST", "/users/42", &[]).status, 404);
 
     // Other path rules (a type matcher: any path), and regexes combined with OR.
     let p = pact(
@@ -182,7 +148,7 @@ fn a_path_with_a_regex_rule_matches_any_path_it_accepts() {
         ]),
     );
     let server = StubServer::start(vec![p], StubOptions::default()).unwrap();
-    assert_eq!(send(&server, "POST /x/y HTTP/1.1", "").status, 202);
+    assert_eq!(send(&server, "POST", "/x/y", &[]).status, 202);
     assert_eq!(http_get(&server, "/b").body, "a or b");
     assert_eq!(http_get(&server, "/c").status, 404);
 }
@@ -222,20 +188,17 @@ fn query_and_headers_pick_between_interactions_of_one_path() {
     );
     let server = StubServer::start(vec![p], StubOptions::default()).unwrap();
     assert_eq!(http_get(&server, "/things").json(), json!("any"));
-    let xml = send(
-        &server,
-        "GET /things HTTP/1.1\r\nAccept: application/xml",
-        "",
-    );
+    let xml = send(&server, "GET", "/things", &[("Accept", "application/xml")]);
     assert_eq!(xml.body, "<things/>");
     assert_eq!(xml.header("content-type"), Some("application/xml"));
     let mine = send(
         &server,
-        "GET /things HTTP/1.1\r\nAccept: application/xml\r\nAuthorization: Bearer t",
-        "",
+        "GET",
+        "/things",
+        &[("Accept", "application/xml"), ("Authorization", "Bearer t")],
     );
     assert_eq!(mine.body, "<mine/>");
-    let other = send(&server, "GET /things HTTP/1.1\r\nAccept: text/plain", "");
+    let other = send(&server, "GET", "/things", &[("Accept", "text/plain")]);
     assert_eq!(other.json(), json!("any"));
     assert_eq!(http_get(&server, "/search?q=a").body, "a");
     assert_eq!(http_get(&server, "/search?q=b").body, "b");
@@ -270,8 +233,9 @@ fn provider_states_filter_and_the_header_overrides_per_request() {
     assert_eq!(http_get(&server, "/users/1").json(), json!({"id": 1}));
     let admin = send(
         &server,
-        "GET /users/1 HTTP/1.1\r\nx-pact-provider-state: admin",
-        "",
+        "GET",
+        "/users/1",
+        &[("x-pact-provider-state", "admin")],
     );
     assert_eq!(admin.json(), json!({"id": 1, "admin": true}));
     drop(server);
@@ -299,14 +263,16 @@ fn provider_states_filter_and_the_header_overrides_per_request() {
     // The header replaces the filter for its request, whatever its case.
     let exists = send(
         &server,
-        "GET /users/1 HTTP/1.1\r\nX-PACT-PROVIDER-STATE: exists$",
-        "",
+        "GET",
+        "/users/1",
+        &[("X-PACT-PROVIDER-STATE", "exists$")],
     );
     assert_eq!(exists.json(), json!({"id": 1}));
     let invalid = send(
         &server,
-        "GET /users/1 HTTP/1.1\r\nX-Pact-Provider-State: (",
-        "",
+        "GET",
+        "/users/1",
+        &[("X-Pact-Provider-State", "(")],
     );
     assert_eq!(invalid.status, 400);
     assert!(
@@ -324,7 +290,7 @@ fn provider_states_filter_and_the_header_overrides_per_request() {
         ..StubOptions::default()
     };
     let server = StubServer::start(vec![stateful_pact()], options).unwrap();
-    let none = send(&server, "GET /users/1 HTTP/1.1\r\nx-state: no users", "");
+    let none = send(&server, "GET", "/users/1", &[("x-state", "no users")]);
     assert_eq!(none.status, 404);
     assert_eq!(none.json(), json!({"error": "none"}));
 }
@@ -366,7 +332,7 @@ fn a_request_matching_nothing_gets_a_404_naming_it_and_the_closest_interaction()
     assert_eq!(body["closest"]["mismatches"][0]["type"], "query");
 
     // Another method on a known path: the closest is the interaction of that path.
-    let post = send(&server, "POST /search?q=a HTTP/1.1", "");
+    let post = send(&server, "POST", "/search?q=a", &[]);
     assert_eq!(post.status, 404);
     let body = post.json();
     assert_eq!(body["closest"]["description"], "search a");
@@ -383,8 +349,13 @@ fn cors_answers_preflights_and_allows_any_origin() {
     let server = StubServer::start(vec![p.clone()], options).unwrap();
     let preflight = send(
         &server,
-        "OPTIONS /items/1 HTTP/1.1\r\nOrigin: http://localhost:3000\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: authorization",
-        "",
+        "OPTIONS",
+        "/items/1",
+        &[
+            ("Origin", "http://localhost:3000"),
+            ("Access-Control-Request-Method", "GET"),
+            ("Access-Control-Request-Headers", "authorization"),
+        ],
     );
     assert_eq!(preflight.status, 200);
     assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
@@ -410,8 +381,9 @@ fn cors_answers_preflights_and_allows_any_origin() {
     );
     let preflight = send(
         &plain,
-        "OPTIONS /items/1 HTTP/1.1\r\nAccess-Control-Request-Method: GET",
-        "",
+        "OPTIONS",
+        "/items/1",
+        &[("Access-Control-Request-Method", "GET")],
     );
     assert_eq!(preflight.status, 404);
 }
