@@ -506,7 +506,7 @@ impl Gen<'_> {
                 let [example] = args.positional::<1>(1);
                 let example = args.string(example);
                 if let Some(e) = &example {
-                    if !is_semver(&e.value()) {
+                    if !pact_core::matching::is_semver(&e.value()) {
                         args.gen.error(
                             e.span(),
                             format_args!(
@@ -936,31 +936,6 @@ fn float_tokens(v: f64, span: Span) -> TokenStream {
     } else {
         quote!(#lit)
     }
-}
-
-/// A semantic version as the `semver` matcher accepts it (as in `pact-core`).
-fn is_semver(s: &str) -> bool {
-    let (core, build) = match s.split_once('+') {
-        Some((c, b)) => (c, Some(b)),
-        None => (s, None),
-    };
-    let (core, pre) = match core.split_once('-') {
-        Some((c, p)) => (c, Some(p)),
-        None => (core, None),
-    };
-    let numeric = |p: &str| {
-        !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0'))
-    };
-    let ident =
-        |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3
-        && parts.iter().all(|p| numeric(p))
-        && pre.is_none_or(|p| {
-            p.split('.')
-                .all(|i| ident(i) && (!i.bytes().all(|b| b.is_ascii_digit()) || numeric(i)))
-        })
-        && build.is_none_or(|b| b.split('.').all(ident))
 }
 
 /// An error covering `start` to `end` (on compilers that can join spans; else at `start`).

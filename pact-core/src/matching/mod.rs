@@ -22,6 +22,7 @@ mod values;
 mod xml;
 
 pub use mismatch::{Mismatch, MismatchKind};
+pub use values::is_semver;
 
 use crate::model::split_media_type;
 use crate::model::{Body, ContentType, MessageContents, MultiMap, Request, Response, SpecVersion};

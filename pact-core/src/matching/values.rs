@@ -226,8 +226,15 @@ fn check_pattern(p: &DateTimePattern, what: &str, actual: &Value) -> Result<(), 
     }
 }
 
-/// Semantic Versioning 2.0.0: `MAJOR.MINOR.PATCH[-pre][+build]`, no leading zeros.
-pub(crate) fn is_semver(s: &str) -> bool {
+/// Semantic Versioning 2.0.0: `MAJOR.MINOR.PATCH[-pre][+build]`, no leading zeros: what
+/// the `semver` rule accepts.
+///
+/// ```
+/// use pact_core::matching::is_semver;
+/// assert!(is_semver("1.2.3-rc.1+build.5"));
+/// assert!(!is_semver("1.02.3"));
+/// ```
+pub fn is_semver(s: &str) -> bool {
     let (core, build) = match s.split_once('+') {
         Some((c, b)) => (c, Some(b)),
         None => (s, None),

@@ -243,10 +243,7 @@ macro_rules! headers_and_body {
             /// Adds a header value (a literal or a matcher such as `regex(..)`).
             pub fn header(&mut self, name: &str, value: impl Into<Term>) -> &mut Self {
                 let flat = value.into().flatten();
-                let example = match &flat.example {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
+                let example = flat.example_string();
                 self.0
                     .headers
                     .get_or_insert_with(MultiMap::default)
@@ -354,10 +351,7 @@ impl RequestBuilder {
     /// Sets the path (a literal or a matcher such as `regex(r"/builds/\d+", "/builds/3455")`).
     pub fn path(&mut self, path: impl Into<Term>) -> &mut Self {
         let flat = path.into().flatten();
-        self.0.path = match &flat.example {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        self.0.path = flat.example_string();
         add_term(
             &mut self.0.matching_rules,
             &mut self.0.generators,
@@ -371,10 +365,7 @@ impl RequestBuilder {
     /// Adds a query parameter value (repeat for several values).
     pub fn query_param(&mut self, name: &str, value: impl Into<Term>) -> &mut Self {
         let flat = value.into().flatten();
-        let example = match &flat.example {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        let example = flat.example_string();
         self.0
             .query
             .get_or_insert_with(MultiMap::default)

@@ -61,6 +61,17 @@ pub struct FlatTerm {
     pub generators: Vec<(String, Generator)>,
 }
 
+impl FlatTerm {
+    /// The example as a string: strings as they are, other values as JSON text. Used for
+    /// paths, headers and query values, which are strings on the wire.
+    pub fn example_string(&self) -> String {
+        match &self.example {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl Term {
     /// An object term from `(key, term)` pairs.
     pub fn object<K: Into<String>, T: Into<Term>>(
@@ -114,13 +125,9 @@ impl Term {
         self.flatten().example
     }
 
-    /// The example as a string: strings as they are, other values as JSON text. Used for
-    /// paths, headers and query values, which are strings on the wire.
+    /// The example as a string (see [`FlatTerm::example_string`]).
     pub fn example_string(&self) -> String {
-        match self.example() {
-            Value::String(s) => s,
-            other => other.to_string(),
-        }
+        self.flatten().example_string()
     }
 
     /// Takes the term apart, rooted at `$`.
@@ -437,6 +444,9 @@ pub mod matchers {
     /// A semantic version.
     #[track_caller]
     pub fn semver(example: &str) -> Term {
+        if !pact_core::matching::is_semver(example) {
+            panic!("semver example {example:?} is not a semantic version");
+        }
         matched(example, MatchingRule::Semver)
     }
 
