@@ -383,3 +383,161 @@ fn test_clears_the_pact_dir_then_runs_cargo_test() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// What a broker received: method, path, the Authorization header and the JSON body.
+type Received =
+    std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>, serde_json::Value)>>>;
+
+/// A Pact Broker serving the example pact for verification, recording every request.
+/// Its links name another host: clients keep only the path (broker-api.md, 1.0).
+fn recording_broker(received: Received) -> String {
+    let pact: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_pact()).unwrap()).unwrap();
+    let filter = warp::method()
+        .and(warp::path::full())
+        .and(warp::header::optional::<String>("authorization"))
+        .and(warp::body::bytes())
+        .map(move |method: warp::http::Method, path: warp::path::FullPath, auth: Option<String>, body: bytes::Bytes| {
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+            received.lock().unwrap().push((method.to_string(), path.as_str().to_string(), auth, body));
+            let b = "http://broker.invalid";
+            let pact_url = format!("{b}/pacts/provider/Provider/consumer/Consumer/pact-version/abc");
+            let reply = match (method.as_str(), path.as_str()) {
+                ("GET", "/") => json!({"_links": {"pb:provider-pacts-for-verification": {
+                    "href": format!("{b}/pacts/provider/{{provider}}/for-verification"), "templated": true}}}),
+                (_, "/pacts/provider/Provider/for-verification") => json!({
+                    "_embedded": {"pacts": [{
+                        "shortDescription": "latest from main branch",
+                        "verificationProperties": {"pending": false, "notices": [
+                            {"when": "before_verification", "text": "The pact is verified because it is the latest from main"}]},
+                        "_links": {"self": {"href": pact_url, "name": "Pact between Consumer (1.0.0) and Provider"}}}]},
+                    "_links": {"self": {"href": format!("{b}/pacts/provider/Provider/for-verification")}}}),
+                ("GET", "/pacts/provider/Provider/consumer/Consumer/pact-version/abc") => {
+                    let mut doc = pact.clone();
+                    doc["_links"] = json!({
+                        "pb:publish-verification-results": {"href": format!("{pact_url}/verification-results")},
+                        "pb:provider": {"href": format!("{b}/pacticipants/Provider")}});
+                    doc
+                }
+                ("GET", "/pacticipants/Provider") => json!({"name": "Provider", "_links": {
+                    "pb:branch-version": {"href": format!("{b}/pacticipants/Provider/branches/{{branch}}/versions/{{version}}"), "templated": true},
+                    "pb:version-tag": {"href": format!("{b}/pacticipants/Provider/versions/{{version}}/tags/{{tag}}"), "templated": true}}}),
+                ("PUT", _) | ("POST", _) => json!({"ok": true}),
+                _ => json!({"unexpected": path.as_str()}),
+            };
+            let mut response = warp::reply::Reply::into_response(warp::reply::json(&reply));
+            response.headers_mut().insert("content-type", warp::http::HeaderValue::from_static("application/hal+json"));
+            response
+        });
+    serve(filter)
+}
+
+fn verify_from_broker(provider: &str, broker: &str) -> Output {
+    let state_url = format!("{provider}/api/_pact/state");
+    cargo_pact(&[
+        "verify",
+        "--provider-name",
+        "Provider",
+        "--provider-base-url",
+        provider,
+        "--provider-states-setup-url",
+        &state_url,
+        "--broker-url",
+        broker,
+        "--consumer-version-selectors",
+        r#"{"mainBranch":true}"#,
+        "--enable-pending",
+        "--provider-branch",
+        "main",
+        "--provider-tags",
+        "main,ci",
+        "--publish",
+        "--provider-version",
+        "1.2.3",
+        "--build-url",
+        "http://ci.invalid/1",
+        "--broker-token",
+        "tok",
+    ])
+}
+
+#[test]
+fn verifies_pacts_from_a_broker_and_publishes_one_result_with_branch_and_tags() {
+    let received = Received::default();
+    let broker = recording_broker(received.clone());
+    let provider = serve(routes(Store::default()));
+    let output = verify_from_broker(&provider, &broker);
+    let out = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("The pact is verified because it is the latest from main"),
+        "{out}"
+    );
+    assert!(out.contains("verification result published"), "{out}");
+    let received = received.lock().unwrap();
+    assert!(
+        received
+            .iter()
+            .all(|(_, _, auth, _)| auth.as_deref() == Some("Bearer tok")),
+        "{received:?}"
+    );
+    let post = |path: &str| {
+        received
+            .iter()
+            .find(|(m, p, _, _)| m == "POST" && p == path)
+            .map(|r| r.3.clone())
+            .unwrap_or_else(|| panic!("no POST {path} in {received:?}"))
+    };
+    assert_eq!(
+        post("/pacts/provider/Provider/for-verification"),
+        json!({"consumerVersionSelectors": [{"mainBranch": true}], "includePendingStatus": true,
+               "providerVersionBranch": "main", "providerVersionTags": ["main", "ci"]})
+    );
+    let puts: Vec<&str> = received
+        .iter()
+        .filter(|r| r.0 == "PUT")
+        .map(|r| r.1.as_str())
+        .collect();
+    assert_eq!(
+        puts,
+        [
+            "/pacticipants/Provider/branches/main/versions/1.2.3",
+            "/pacticipants/Provider/versions/1.2.3/tags/main",
+            "/pacticipants/Provider/versions/1.2.3/tags/ci",
+        ]
+    );
+    let result =
+        post("/pacts/provider/Provider/consumer/Consumer/pact-version/abc/verification-results");
+    assert_eq!(result["success"], true);
+    assert_eq!(result["providerApplicationVersion"], "1.2.3");
+    assert_eq!(result["buildUrl"], "http://ci.invalid/1");
+    let posts = received
+        .iter()
+        .filter(|r| r.1.ends_with("/verification-results"))
+        .count();
+    assert_eq!(posts, 1, "one result per pact");
+}
+
+#[test]
+fn a_failed_verification_from_a_broker_publishes_a_failed_result() {
+    let received = Received::default();
+    let broker = recording_broker(received.clone());
+    // A provider without the build: every request gets 404.
+    let provider = serve(
+        states::state_filter(ProductStates(Store::default()))
+            .or(warp::get()
+                .map(|| warp::reply::Reply::into_response(warp::http::StatusCode::NOT_FOUND)))
+            .unify(),
+    );
+    let output = verify_from_broker(&provider, &broker);
+    let out = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    let received = received.lock().unwrap();
+    let result = &received
+        .iter()
+        .find(|r| r.1.ends_with("/verification-results"))
+        .expect("a result")
+        .3;
+    assert_eq!(result["success"], false);
+    assert_eq!(result["testResults"][0]["success"], false);
+}
