@@ -67,8 +67,8 @@ pub struct SourceArgs {
     pub urls: Vec<String>,
 }
 
-/// Credentials for a broker or pact URLs.
-#[derive(Debug, Args, Default)]
+/// Credentials for a broker or pact URLs. Its `Debug` shows which were given, not them.
+#[derive(Args, Default)]
 pub struct AuthArgs {
     /// Username for basic auth.
     #[arg(long = "user", visible_aliases = ["broker-username", "pact-broker-username"], env = "PACT_BROKER_USERNAME", value_name = "USER")]
@@ -86,6 +86,17 @@ pub struct AuthArgs {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
+}
+
+impl std::fmt::Debug for AuthArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let given = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("AuthArgs")
+            .field("username", &self.username)
+            .field("password", &given(&self.password))
+            .field("token", &given(&self.token))
+            .finish()
+    }
 }
 
 /// `cargo pact verify`.

@@ -40,6 +40,14 @@ impl Failure {
         }
     }
 
+    /// Interrupted by Ctrl-C (exit 130, as a shell reports SIGINT).
+    pub fn interrupted() -> Failure {
+        Failure {
+            code: 130,
+            error: anyhow::anyhow!("interrupted"),
+        }
+    }
+
     /// The broker failed or refused (exit 4).
     pub fn broker(error: impl Into<anyhow::Error>) -> Failure {
         Failure {

@@ -3,7 +3,6 @@
 use crate::Failure;
 use anyhow::anyhow;
 use std::net::{TcpStream, ToSocketAddrs};
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
@@ -39,16 +38,17 @@ impl ProviderProcess {
         let address = authority(base_url).ok_or_else(|| {
             Failure::input(anyhow!("the provider base URL {base_url:?} has no host"))
         })?;
-        let child = Command::new("sh")
-            .arg("-c")
-            .arg(command)
-            .process_group(0)
-            .spawn()
-            .map_err(|e| {
-                Failure::unreachable(
-                    anyhow!(e).context(format!("could not run --provider-cmd {command:?}")),
-                )
-            })?;
+        let mut shell = Command::new("sh");
+        shell.arg("-c").arg(command);
+        // Its own process group, so that stopping it stops what it started (`cargo run`
+        // and the server it runs).
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut shell, 0);
+        let child = shell.spawn().map_err(|e| {
+            Failure::unreachable(
+                anyhow!(e).context(format!("could not run --provider-cmd {command:?}")),
+            )
+        })?;
         let mut process = ProviderProcess { child };
         let started = Instant::now();
         loop {
@@ -79,6 +79,13 @@ impl ProviderProcess {
 }
 
 impl Drop for ProviderProcess {
+    #[cfg(not(unix))]
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    #[cfg(unix)]
     fn drop(&mut self) {
         let group = format!("-{}", self.child.id());
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();

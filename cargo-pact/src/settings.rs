@@ -13,8 +13,6 @@ pub struct Metadata {
     pub package_name: Option<String>,
     /// The package's directory (the workspace root when there is no package).
     pub package_dir: PathBuf,
-    /// The workspace root.
-    pub workspace_root: PathBuf,
     package: Value,
     workspace: Value,
 }
@@ -53,9 +51,8 @@ impl Metadata {
             package: package
                 .as_ref()
                 .map_or(Value::Null, |(_, p)| p.metadata["pact"].clone()),
-            package_dir: package.map_or_else(|| workspace_root.clone(), |(d, _)| d),
+            package_dir: package.map_or(workspace_root, |(d, _)| d),
             workspace: metadata.workspace_metadata["pact"].clone(),
-            workspace_root,
         })
     }
 

@@ -6,7 +6,8 @@ use anyhow::{anyhow, Context};
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-/// Removes the pact files (`*.json`) of `dir`, leaving anything else; returns how many.
+/// Removes the pact files of `dir` (`*.json` files that read as pacts), leaving anything
+/// else; returns how many.
 fn clear_pacts(dir: &Path) -> anyhow::Result<usize> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -16,7 +17,11 @@ fn clear_pacts(dir: &Path) -> anyhow::Result<usize> {
     let mut removed = 0;
     for entry in entries {
         let path = entry?.path();
-        if path.extension().is_some_and(|x| x == "json") {
+        let is_pact = path.extension().is_some_and(|x| x == "json")
+            && std::fs::read(&path).is_ok_and(|bytes| {
+                pact_runtime::pact_core::model::read_pact_bytes(&bytes, "").is_ok()
+            });
+        if is_pact {
             std::fs::remove_file(&path)
                 .with_context(|| format!("could not remove {}", path.display()))?;
             removed += 1;
@@ -61,10 +66,13 @@ mod tests {
     fn clears_only_pact_files() {
         let dir = std::env::temp_dir().join(format!("cargo-pact-clear-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("A-B.json"), "{}").unwrap();
+        let pact = r#"{"consumer":{"name":"A"},"provider":{"name":"B"},"interactions":[]}"#;
+        std::fs::write(dir.join("A-B.json"), pact).unwrap();
         std::fs::write(dir.join("notes.txt"), "keep").unwrap();
+        std::fs::write(dir.join("package.json"), r#"{"name": "not a pact"}"#).unwrap();
         assert_eq!(clear_pacts(&dir).unwrap(), 1);
-        assert!(dir.join("notes.txt").exists() && !dir.join("A-B.json").exists());
+        assert!(!dir.join("A-B.json").exists());
+        assert!(dir.join("notes.txt").exists() && dir.join("package.json").exists());
         assert_eq!(clear_pacts(&dir.join("absent")).unwrap(), 0);
         std::fs::remove_dir_all(&dir).unwrap();
     }

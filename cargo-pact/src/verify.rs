@@ -48,6 +48,24 @@ fn regex(flag: &str, value: &Option<String>) -> Result<Option<Regex>, Failure> {
         .map_err(Failure::input)
 }
 
+/// `Name: value`, with a valid header name (RFC 9110 token) and a value without control
+/// characters.
+fn parse_header(header: &str) -> anyhow::Result<(&str, &str)> {
+    let bad = || {
+        anyhow!("--header {header:?} must be \"Name: value\" with a valid header name and value")
+    };
+    let (name, value) = header.split_once(':').ok_or_else(bad)?;
+    let (name, value) = (name.trim(), value.trim());
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty()
+        || !name.chars().all(token)
+        || value.chars().any(|c| c.is_control() && c != '\t')
+    {
+        return Err(bad());
+    }
+    Ok((name, value))
+}
+
 fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failure> {
     if let Some(url) = &args.provider_base_url {
         return Ok(url.clone());
@@ -55,7 +73,12 @@ fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failur
     if args.hostname.is_some() || args.port.is_some() {
         let host = args.hostname.as_deref().unwrap_or("localhost");
         let port = args.port.map(|p| format!(":{p}")).unwrap_or_default();
-        let path = args.base_path.as_deref().unwrap_or("");
+        let path = args.base_path.as_deref().unwrap_or("").trim_matches('/');
+        let path = if path.is_empty() {
+            String::new()
+        } else {
+            format!("/{path}")
+        };
         return Ok(format!("{}://{host}{port}{path}", args.scheme));
     }
     let from_meta = meta
@@ -108,12 +131,11 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         }));
     }
     if sources.is_empty() {
+        // The same pact dir the consumer tests write to (PACT_OUTPUT_DIR, else `pact-dir`
+        // of [workspace.metadata.pact], else <workspace root>/pacts).
         let m = meta.get().map_err(Failure::input)?;
-        let dir = match m.string("pact-dir").map_err(Failure::input)? {
-            Some(dir) => m.workspace_root.join(dir),
-            None => pact_runtime::pact_writer::pact_dir(&m.package_dir)
-                .map_err(|e| Failure::input(anyhow!(e)))?,
-        };
+        let dir = pact_runtime::pact_writer::pact_dir(&m.package_dir)
+            .map_err(|e| Failure::input(anyhow!(e)))?;
         sources.push(PactSource::Dir(dir));
     }
     // A verification given entirely by flags does not run `cargo metadata` for optional
@@ -142,10 +164,8 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         verifier = verifier.source(source);
     }
     for header in &args.headers {
-        let (name, value) = header.split_once(':').ok_or_else(|| {
-            Failure::input(anyhow!("--header {header:?} must be \"Name: value\""))
-        })?;
-        verifier = verifier.header(name.trim(), value.trim());
+        let (name, value) = parse_header(header).map_err(Failure::input)?;
+        verifier = verifier.header(name, value);
     }
     if let Some(url) = state_url {
         verifier = if args.state_change_as_query {
@@ -179,7 +199,14 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::input(anyhow!(e).context("could not start the async runtime")))?;
-    let report = runtime.block_on(verifier.verify()).map_err(|e| match e {
+    let report = runtime.block_on(async {
+        tokio::select! {
+            report = verifier.verify() => Ok(report),
+            // Stop cleanly on Ctrl-C: dropping the provider process stops its process group.
+            _ = tokio::signal::ctrl_c() => Err(Failure::interrupted()),
+        }
+    })?;
+    let report = report.map_err(|e| match e {
         VerifierError::Broker(_) | VerifierError::Client(_) => Failure::broker(e),
         other => Failure::input(other),
     })?;
@@ -223,4 +250,22 @@ fn write_report(path: &Option<PathBuf>, render: impl FnOnce() -> String) -> Resu
             .map_err(Failure::input)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_header;
+
+    #[test]
+    fn headers_are_checked() {
+        assert_eq!(
+            parse_header("Authorization: Bearer x").unwrap(),
+            ("Authorization", "Bearer x")
+        );
+        assert_eq!(parse_header("X-A:1").unwrap(), ("X-A", "1"));
+        for bad in ["no colon", ": v", "Bad Name: v", "X: a\nb"] {
+            let message = parse_header(bad).unwrap_err().to_string();
+            assert!(message.starts_with("--header"), "{message}");
+        }
+    }
 }

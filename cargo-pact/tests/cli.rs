@@ -349,7 +349,11 @@ fn stub_serves_the_example_pact() {
 fn test_clears_the_pact_dir_then_runs_cargo_test() {
     let dir = std::env::temp_dir().join(format!("cargo-pact-test-cmd-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("Old-Provider.json"), "{}").unwrap();
+    std::fs::write(
+        dir.join("Old-Provider.json"),
+        r#"{"consumer":{"name":"Old"},"provider":{"name":"Provider"},"interactions":[]}"#,
+    )
+    .unwrap();
     // Stand in for cargo: record the arguments and whether the stale pact was gone.
     let fake = dir.join("fake-cargo.sh");
     std::fs::write(

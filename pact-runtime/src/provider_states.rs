@@ -168,12 +168,12 @@ impl StateChange {
     }
 
     /// Reads a state change sent as query parameters (`state=..&action=..`; every other
-    /// parameter is a param, its value parsed as JSON when it is JSON).
+    /// parameter is a param, as a string).
     ///
     /// ```
     /// use pact_runtime::provider_states::StateChange;
     /// let c = StateChange::from_query("state=build+exists&action=teardown&id=3455").unwrap();
-    /// assert_eq!(c.params["id"], 3455);
+    /// assert_eq!(c.params["id"], "3455");
     /// ```
     pub fn from_query(query: &str) -> Result<StateChange, StateError> {
         let mut body = Map::new();
@@ -184,9 +184,9 @@ impl StateChange {
                 "state" | "action" | "consumer" => {
                     body.insert(name.to_string(), Value::String(value));
                 }
+                // A query carries text only: the typed handlers parse numbers and booleans.
                 _ => {
-                    let v = serde_json::from_str(&value).unwrap_or(Value::String(value));
-                    params.insert(name.to_string(), v);
+                    params.insert(name.to_string(), Value::String(value));
                 }
             }
         }
@@ -339,24 +339,34 @@ pub trait StateParam: Sized {
     fn from_param(value: Option<&Value>) -> Option<Self>;
 }
 
+/// Numbers and booleans may come as text: state changes sent as query parameters carry
+/// only strings.
+fn parsed<T: std::str::FromStr>(
+    value: Option<&Value>,
+    direct: impl Fn(&Value) -> Option<T>,
+) -> Option<T> {
+    let value = value?;
+    direct(value).or_else(|| value.as_str()?.trim().parse().ok())
+}
+
 impl StateParam for i64 {
     const EXPECTED: &'static str = "an integer";
     fn from_param(value: Option<&Value>) -> Option<Self> {
-        value?.as_i64()
+        parsed(value, Value::as_i64)
     }
 }
 
 impl StateParam for f64 {
     const EXPECTED: &'static str = "a number";
     fn from_param(value: Option<&Value>) -> Option<Self> {
-        value?.as_f64()
+        parsed(value, Value::as_f64)
     }
 }
 
 impl StateParam for bool {
     const EXPECTED: &'static str = "a boolean";
     fn from_param(value: Option<&Value>) -> Option<Self> {
-        value?.as_bool()
+        parsed(value, Value::as_bool)
     }
 }
 
@@ -390,6 +400,8 @@ impl<T: StateParam> StateParam for Option<T> {
 /// use pact_runtime::provider_states::{state_param, StateChange};
 /// let c = StateChange::from_json(&serde_json::json!({"state": "s", "params": {"id": 7}})).unwrap();
 /// assert_eq!(state_param::<i64>(&c, "id").unwrap(), 7);
+/// let q = StateChange::from_query("state=s&id=7").unwrap();
+/// assert_eq!(state_param::<i64>(&q, "id").unwrap(), 7);
 /// assert_eq!(state_param::<Option<String>>(&c, "name").unwrap(), None);
 /// assert!(state_param::<String>(&c, "id").unwrap_err().to_string().contains("'id' must be a string"));
 /// ```

@@ -232,6 +232,8 @@ where
     let service = warp::service(filter);
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: retrying at once would only spin.
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             continue;
         };
         let _ = stream.set_nodelay(true);

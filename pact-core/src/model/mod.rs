@@ -111,6 +111,20 @@ impl MultiMap {
         }
     }
 
+    /// Replaces every entry whose name equals `name` ignoring ASCII case with one entry:
+    /// how an HTTP header is overridden.
+    ///
+    /// ```
+    /// use pact_core::model::MultiMap;
+    /// let mut h: MultiMap = [("authorization", "Bearer old")].into_iter().collect();
+    /// h.replace_ignore_case("Authorization", vec!["Bearer new".into()]);
+    /// assert_eq!(h.all_ignore_case("AUTHORIZATION").unwrap(), ["Bearer new"]);
+    /// ```
+    pub fn replace_ignore_case(&mut self, name: &str, values: Vec<String>) {
+        self.entries.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        self.entries.push((name.to_string(), values));
+    }
+
     /// Values by exact name.
     pub fn get(&self, name: &str) -> Option<&[String]> {
         self.entries

@@ -605,15 +605,17 @@ impl BrokerClient {
         {
             return Ok(HalDocument::new(url, Value::Null));
         }
-        if let Some(kind) = &content_type {
-            if !kind.contains("json") {
-                let reason = format!("expected a JSON body, got content type {kind}");
-                return Err(invalid(url, reason));
-            }
-        }
+        // JSON under another content type is accepted: pact files served as plain text
+        // (a repository's raw file view) are pacts all the same.
         match serde_json::from_slice(bytes) {
             Ok(json) => Ok(HalDocument::new(url, json)),
-            Err(e) => Err(invalid(url, format!("the body is not JSON ({e})"))),
+            Err(e) => Err(invalid(
+                url,
+                match content_type.filter(|k| !k.contains("json")) {
+                    Some(kind) => format!("expected a JSON body, got content type {kind}"),
+                    None => format!("the body is not JSON ({e})"),
+                },
+            )),
         }
     }
 

@@ -96,12 +96,18 @@ impl Filters {
                 return false;
             }
         }
-        if let Some(re) = &self.state {
-            if !info.provider_states.iter().any(|s| re.is_match(&s.name)) {
-                return false;
-            }
+        match &self.state {
+            // As in the reference verifier, an empty state filter selects the interactions
+            // without a state.
+            Some(re) if re.as_str().is_empty() => info.provider_states.is_empty(),
+            Some(re) => info.provider_states.iter().any(|s| re.is_match(&s.name)),
+            None => true,
         }
-        true
+    }
+
+    /// True when some interactions may be left out, so a run proves less than the pact.
+    fn is_partial(&self) -> bool {
+        self.no_state || self.description.is_some() || self.state.is_some()
     }
 }
 
@@ -239,7 +245,9 @@ impl Verifier {
     pub async fn verify(&self) -> Result<VerificationReport, VerifierError> {
         reqwest::Url::parse(&self.base_url)
             .map_err(|_| VerifierError::BaseUrl(self.base_url.clone()))?;
+        // A redirect is a response to check, not to follow.
         let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
             .build()
             .map_err(VerifierError::Client)?;
@@ -269,8 +277,10 @@ impl Verifier {
                 interactions: Vec::new(),
                 published: None,
             };
+            let mut skipped = false;
             for interaction in &loaded.pact.interactions {
                 let Interaction::Http(http) = interaction else {
+                    skipped = true;
                     report.warnings.push(format!(
                         "{}: skipping the {} interaction \"{}\": only HTTP interactions are verified",
                         loaded.name,
@@ -293,12 +303,26 @@ impl Verifier {
                     .await;
                 result.interactions.push(r);
             }
-            if let (Some(publish), Some(broker)) = (&self.publish, &loaded.broker) {
-                result.published = Some(
-                    publish_result(broker, publish, &result)
-                        .await
-                        .map_err(|e| crate::error_chain(&e)),
-                );
+            match (&self.publish, &loaded.broker) {
+                // A result says the whole pact was verified; can-i-deploy relies on it.
+                (Some(_), Some(_)) if self.filters.is_partial() || skipped => {
+                    report.warnings.push(format!(
+                        "{}: not publishing the result: interactions were filtered out or skipped",
+                        loaded.name
+                    ));
+                }
+                (Some(publish), Some(broker)) => {
+                    result.published = Some(
+                        publish_result(broker, publish, &result)
+                            .await
+                            .map_err(|e| crate::error_chain(&e)),
+                    );
+                }
+                (Some(_), None) => report.warnings.push(format!(
+                    "{}: not publishing the result: the pact did not come from a broker",
+                    loaded.name
+                )),
+                (None, _) => {}
             }
             report.pacts.push(result);
         }
@@ -338,27 +362,41 @@ impl Verifier {
             duration: Duration::ZERO,
         };
         let changes = self.state_changes(consumer, interaction, warnings);
-        let mut values = Map::new();
+        // ProviderState generators see the states' params, then what the setups returned.
+        let mut values: Map<String, Value> = info
+            .provider_states
+            .iter()
+            .flat_map(|s| s.params.clone())
+            .collect();
+        let mut set_up = 0;
+        let mut failed = None;
         for change in &changes {
             match self.change_state(client, change).await {
-                Ok(v) => values.extend(v),
+                Ok(v) => {
+                    values.extend(v);
+                    set_up += 1;
+                }
                 Err(failure) => {
-                    result.outcome = match failure.unreachable {
-                        // The provider is down, not its state handler.
-                        Some(url) => Outcome::RequestFailed {
-                            url,
-                            message: format!("State change request failed: {}", failure.message),
-                            unreachable: true,
-                        },
-                        None => Outcome::StateChangeFailed(failure.message),
-                    };
-                    result.duration = started.elapsed();
-                    return result;
+                    failed = Some(failure);
+                    break;
                 }
             }
         }
-        result.outcome = self.exchange(client, interaction, spec, values).await;
-        for change in changes.iter().rev() {
+        result.outcome = match failed {
+            // The provider is down, not its state handler.
+            Some(StateFailure {
+                message,
+                unreachable: Some(url),
+            }) => Outcome::RequestFailed {
+                url,
+                message: format!("State change request failed: {message}"),
+                unreachable: true,
+            },
+            Some(failure) => Outcome::StateChangeFailed(failure.message),
+            None => self.exchange(client, interaction, spec, values).await,
+        };
+        // Only the states that were set up are torn down (none when the first one failed).
+        for change in changes[..set_up].iter().rev() {
             let teardown = StateChange {
                 action: StateAction::Teardown,
                 ..change.clone()
@@ -431,7 +469,7 @@ impl Verifier {
                 };
                 let response = eager(request.send()).await.map_err(|e| StateFailure {
                     message: format!("{url}: {}", crate::error_chain(&e)),
-                    unreachable: (e.is_connect() || e.is_timeout()).then(|| url.clone()),
+                    unreachable: e.is_connect().then(|| url.clone()),
                 })?;
                 let status = response.status();
                 let body = response.bytes().await.unwrap_or_default();
@@ -472,17 +510,22 @@ impl Verifier {
         };
         for (name, value) in &self.headers {
             let headers = request.headers.get_or_insert_with(MultiMap::default);
-            headers.set(name, vec![value.clone()]);
+            headers.replace_ignore_case(name, vec![value.clone()]);
         }
         if let Some(filter) = &self.request_filter {
             filter(&mut request);
         }
-        let url = format!("{}{}", self.base_url, encode_path(&request.path));
+        let slash = if request.path.starts_with('/') {
+            ""
+        } else {
+            "/"
+        };
+        let url = format!("{}{slash}{}", self.base_url, encode_path(&request.path));
         let response = match eager(send(client, &url, &request)).await {
             Ok(r) => r,
             Err(e) => {
                 return Outcome::RequestFailed {
-                    unreachable: e.is_connect() || e.is_timeout(),
+                    unreachable: e.is_connect(),
                     message: crate::error_chain(&e),
                     url,
                 }
@@ -612,7 +655,11 @@ async fn send(
             }
             builder = builder.body(bytes.clone());
         }
-        Body::Null => builder = builder.body("null"),
+        // `null` is a JSON body; anything else declared null has no body.
+        Body::Null if request.content_type().is_some_and(|ct| ct.is_json()) => {
+            builder = builder.body("null")
+        }
+        Body::Null => {}
         Body::Missing | Body::Empty => {}
     }
     let response = builder.send().await?;

@@ -165,14 +165,15 @@ impl VerificationReport {
 
     /// True when some request could not reach the provider at all.
     pub fn provider_unreachable(&self) -> bool {
-        self.interactions().any(|(_, i)| {
-            matches!(
-                i.outcome,
-                Outcome::RequestFailed {
-                    unreachable: true,
-                    ..
-                }
-            )
+        self.interactions().any(|(p, i)| {
+            i.counts_as_failure(p)
+                && matches!(
+                    i.outcome,
+                    Outcome::RequestFailed {
+                        unreachable: true,
+                        ..
+                    }
+                )
         })
     }
 
@@ -376,7 +377,12 @@ impl VerificationReport {
             let failures = p
                 .interactions
                 .iter()
-                .filter(|i| !i.outcome.is_success())
+                .filter(|i| i.counts_as_failure(p))
+                .count();
+            let skipped = p
+                .interactions
+                .iter()
+                .filter(|i| !i.outcome.is_success() && !i.counts_as_failure(p))
                 .count();
             let time: f64 = p
                 .interactions
@@ -385,7 +391,7 @@ impl VerificationReport {
                 .sum();
             let _ = writeln!(
                 out,
-                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" time=\"{time:.3}\">",
+                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{time:.3}\">",
                 xml_escape(&format!("{} - {}", p.consumer, self.provider)),
                 p.interactions.len()
             );

@@ -6,8 +6,8 @@ use pact_core::model::{read_pact, read_pact_bytes, Pact};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// One place to read pacts from.
-#[derive(Debug, Clone)]
+/// One place to read pacts from. Its `Debug` shows URLs without their credentials.
+#[derive(Clone)]
 pub enum PactSource {
     /// A pact file.
     File(PathBuf),
@@ -31,8 +31,9 @@ pub enum PactSource {
     },
 }
 
-/// The pacts-for-verification query to a broker.
-#[derive(Debug, Clone, Default)]
+/// The pacts-for-verification query to a broker. Its `Debug` shows the URL without
+/// credentials.
+#[derive(Clone, Default)]
 pub struct BrokerSource {
     /// The broker's base URL.
     pub url: String,
@@ -50,6 +51,40 @@ pub struct BrokerSource {
     pub provider_branch: Option<String>,
     /// The provider version's tags.
     pub provider_tags: Vec<String>,
+}
+
+impl std::fmt::Debug for PactSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PactSource::File(p) => f.debug_tuple("File").field(p).finish(),
+            PactSource::Dir(p) => f.debug_tuple("Dir").field(p).finish(),
+            PactSource::Url { url, auth } => f
+                .debug_struct("Url")
+                .field("url", &without_userinfo(url))
+                .field("auth", auth)
+                .finish(),
+            PactSource::Broker(b) => f.debug_tuple("Broker").field(b).finish(),
+            PactSource::Json { name, .. } => f
+                .debug_struct("Json")
+                .field("name", name)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl std::fmt::Debug for BrokerSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BrokerSource")
+            .field("url", &without_userinfo(&self.url))
+            .field("auth", &self.auth)
+            .field("selectors", &self.selectors)
+            .field("consumer_version_tags", &self.consumer_version_tags)
+            .field("enable_pending", &self.enable_pending)
+            .field("include_wip_pacts_since", &self.include_wip_pacts_since)
+            .field("provider_branch", &self.provider_branch)
+            .field("provider_tags", &self.provider_tags)
+            .finish()
+    }
 }
 
 /// A pact from a broker: the client that fetched it, to publish the result with.
@@ -106,10 +141,26 @@ fn from_fetched(client: BrokerClient, fetched: FetchedPact) -> Result<LoadedPact
     })
 }
 
-/// The origin (`scheme://host:port`) of a URL, the base a broker client resolves links on.
-fn origin(url: &str) -> Result<String, VerifierError> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| pact_error(url, e))?;
-    Ok(parsed.origin().ascii_serialization())
+/// A URL without its credentials, to name it in messages.
+fn without_userinfo(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        Err(_) => url.to_string(),
+    }
+}
+
+/// The root of a URL (`scheme://user:pass@host:port/`), the base a broker client resolves
+/// links on; credentials in the URL become the client's basic auth.
+fn root(url: &str) -> Result<String, VerifierError> {
+    let mut parsed = reqwest::Url::parse(url).map_err(|e| pact_error(&without_userinfo(url), e))?;
+    parsed.set_path("/");
+    parsed.set_query(None);
+    parsed.set_fragment(None);
+    Ok(parsed.to_string())
 }
 
 /// Reads the pacts of `sources`, in order; a directory gives its pact files in name order.
@@ -169,7 +220,7 @@ pub(crate) async fn load(
             Ok(vec![local(name.clone(), pact)])
         }
         PactSource::Url { url, auth } => {
-            let client = BrokerClient::new(&origin(url)?, auth.clone())?;
+            let client = BrokerClient::new(&root(url)?, auth.clone())?;
             let fetched = client.fetch_pact(url).await?;
             Ok(vec![from_fetched(client, fetched)?])
         }
