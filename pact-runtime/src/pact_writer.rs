@@ -7,7 +7,7 @@
 //! sees a torn file. An interaction replaces an earlier one with the same key (its
 //! description and provider states), so a changed interaction updates the pact.
 
-use pact_core::model::{read_pact_bytes, Pact};
+use pact_core::model::{read_pact, read_pact_bytes, Pact};
 use pact_core::PactError;
 use std::ffi::OsStr;
 use std::fs::{self, File, OpenOptions};
@@ -78,7 +78,8 @@ pub fn pact_file_name(consumer: &str, provider: &str) -> String {
 }
 
 /// Where pacts go for the package whose manifest directory is `manifest_dir` (a test's
-/// `CARGO_MANIFEST_DIR`): `PACT_OUTPUT_DIR` when set, else `pact-dir` from
+/// `CARGO_MANIFEST_DIR`): `PACT_OUTPUT_DIR` when set (a relative one is relative to the
+/// workspace root), else `pact-dir` from
 /// `[workspace.metadata.pact]` of the workspace containing the package (relative to the
 /// workspace root), else `<workspace root>/pacts`.
 pub fn pact_dir(manifest_dir: &Path) -> Result<PathBuf, WriteError> {
@@ -97,10 +98,12 @@ pub fn pact_dir_with(
     manifest_dir: &Path,
     output_dir: Option<&OsStr>,
 ) -> Result<PathBuf, WriteError> {
-    if let Some(dir) = output_dir.filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
     let (root, manifest) = workspace_root(manifest_dir)?;
+    if let Some(dir) = output_dir.filter(|d| !d.is_empty()) {
+        // Relative to the workspace root, not to each test process's directory (its
+        // package), so that one setting gives one pact dir for the whole workspace.
+        return Ok(root.join(dir));
+    }
     let configured = manifest
         .as_ref()
         .and_then(|m| m.get("workspace"))
@@ -180,7 +183,13 @@ pub fn write_pact(dir: &Path, pact: &Pact) -> Result<PathBuf, WriteError> {
                 })?;
             merge(existing, pact)
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => pact.clone(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => merge(
+            Pact {
+                interactions: Vec::new(),
+                ..pact.clone()
+            },
+            pact,
+        ),
         Err(source) => {
             return Err(WriteError::Io {
                 action: "read",
@@ -194,13 +203,20 @@ pub fn write_pact(dir: &Path, pact: &Pact) -> Result<PathBuf, WriteError> {
     Ok(path)
 }
 
-/// `existing` with the interactions of `new` added, each replacing the one with its key.
+/// `existing` with the interactions of `new` added, each replacing the one with its key (so
+/// the last of several with one key wins).
 fn merge(mut existing: Pact, new: &Pact) -> Pact {
     existing.spec = existing.spec.max(new.spec);
     for (k, v) in &new.metadata {
         existing.metadata.insert(k.clone(), v.clone());
     }
-    for interaction in &new.interactions {
+    // Keys are compared as the file holds them: a V2 pact keeps one state name and no
+    // params, and a key computed from the builder's richer form would never match again,
+    // adding a copy on every run.
+    let as_written = read_pact(&new.to_json_string(existing.spec), "")
+        .map(|p| p.interactions)
+        .unwrap_or_else(|_| new.interactions.clone());
+    for interaction in &as_written {
         let key = interaction.info().key();
         match existing
             .interactions

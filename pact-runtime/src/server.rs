@@ -302,16 +302,15 @@ fn percent_decode(path: &str) -> String {
 }
 
 /// The reply for an interaction's `expected` response, with its generators applied in
-/// consumer mode (`MockServerURL` resolving against `url`).
-pub(crate) fn respond(url: &str, expected: &Response) -> Reply {
+/// consumer mode (`MockServerURL` resolving against `url`); an error says why it cannot be
+/// served (a generator failed, or the response is not valid HTTP).
+pub(crate) fn respond(url: &str, expected: &Response) -> Result<Reply, String> {
     let mut ctx = GeneratorContext::new(GeneratorMode::Consumer);
     ctx.mock_server_url = Some(url.to_string());
-    let generated = expected.generators.apply_to_response(expected, &mut ctx);
-    let response = match &generated {
-        Ok(r) => r,
-        // A generator that cannot run here (a provider-state value) leaves the example.
-        Err(_) => expected,
-    };
+    let response = expected
+        .generators
+        .apply_to_response(expected, &mut ctx)
+        .map_err(|e| format!("a generator failed: {}", e.0))?;
     let mut builder = warp::http::Response::builder().status(response.status);
     let mut has_content_type = false;
     if let Some(headers) = &response.headers {
@@ -334,12 +333,9 @@ pub(crate) fn respond(url: &str, expected: &Response) -> Reply {
         Body::Null => Bytes::from_static(b"null"),
         Body::Missing | Body::Empty => Bytes::new(),
     };
-    builder.body(bytes).unwrap_or_else(|e| {
-        plain(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the interaction's response is not valid HTTP: {e}"),
-        )
-    })
+    builder
+        .body(bytes)
+        .map_err(|e| format!("the response is not valid HTTP: {e}"))
 }
 
 /// A `text/plain` reply.

@@ -71,8 +71,8 @@
 //! ```
 
 use crate::server::{
-    base_url, bind, is_preflight, json_reply, mismatch_json, preflight_response, request_line,
-    respond, with_cors, Reply, Running,
+    base_url, bind, is_preflight, json_reply, mismatch_json, plain, preflight_response,
+    request_line, respond, with_cors, Reply, Running,
 };
 use pact_core::matching::{match_request, Mismatch};
 use pact_core::model::{Body, HttpInteraction, Interaction, Pact, Request, SpecVersion};
@@ -468,7 +468,15 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: Request
         }
     }
     if let Some((_, i)) = best {
-        return respond(&shared.url, &shared.entries[i].interaction.response);
+        return respond(&shared.url, &shared.entries[i].interaction.response).unwrap_or_else(
+            |message| {
+                let description = &shared.entries[i].interaction.info.description;
+                plain(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("pact stub server: could not serve interaction \"{description}\": {message}\n"),
+                )
+            },
+        );
     }
     if is_preflight(shared.cors, method, headers) {
         return preflight_response(headers);

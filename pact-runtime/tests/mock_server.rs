@@ -246,3 +246,63 @@ async fn works_inside_a_current_thread_runtime() {
 async fn works_inside_a_multi_thread_runtime() {
     exercise_with_reqwest("multi").await;
 }
+
+#[test]
+fn a_response_that_cannot_be_served_is_a_problem_not_a_pass() {
+    let dir = temp_dir("bad-generator");
+    let mut pact = PactBuilder::new("MockConsumer", "MockProvider");
+    pact.output_dir(&dir).interaction("a dated build", |i| {
+        i.request.get("/dated");
+        i.response.json_body(Term::object([(
+            "due",
+            generated_date("yyyy-MM-dd", "2026-01-01", Some("tomorow + banana")),
+        )]));
+    });
+    let server = pact.start_mock_server();
+    let (status, body) = get(&server, "/dated", &[]);
+    assert_eq!(status, 500);
+    assert!(
+        body.contains("could not serve the response of interaction \"a dated build\""),
+        "{body}"
+    );
+    let problems = server.problems();
+    assert!(
+        matches!(
+            problems[..],
+            [Problem::InvalidResponse { .. }, Problem::Missing { .. }]
+        ),
+        "{problems:?}"
+    );
+    assert!(server.finish().is_err());
+    assert!(!dir.exists(), "no pact may be written");
+}
+
+#[test]
+fn interactions_with_the_same_request_are_each_exercised_in_turn() {
+    let dir = temp_dir("same-request");
+    let mut pact = PactBuilder::new("MockConsumer", "MockProvider");
+    pact.output_dir(&dir);
+    for (state, status) in [("no builds", 404), ("build 1 exists", 200)] {
+        pact.interaction(format!("a request for build 1 given {state}"), |i| {
+            i.given(state);
+            i.request.get("/builds/1");
+            i.response.status(status);
+        });
+    }
+    let server = pact.start_mock_server();
+    assert_eq!(get(&server, "/builds/1", &[]).0, 404);
+    assert_eq!(get(&server, "/builds/1", &[]).0, 200);
+    assert_eq!(server.hits(), vec![1, 1]);
+    let written = std::fs::read_to_string(server.finish().unwrap()).unwrap();
+    assert!(written.contains("no builds") && written.contains("build 1 exists"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+#[should_panic(expected = "status 700 is not an HTTP status (100 to 599)")]
+fn a_status_outside_the_http_range_is_refused_at_once() {
+    let mut pact = PactBuilder::new("MockConsumer", "MockProvider");
+    pact.interaction("odd", |i| {
+        i.response.status(700);
+    });
+}

@@ -139,6 +139,11 @@ fn the_pact_dir_comes_from_the_environment_the_workspace_or_its_root() {
         pact_dir_with(&member, Some(OsStr::new("/elsewhere"))).unwrap(),
         PathBuf::from("/elsewhere")
     );
+    assert_eq!(
+        pact_dir_with(&member, Some(OsStr::new("out/pacts"))).unwrap(),
+        root.join("out/pacts"),
+        "a relative PACT_OUTPUT_DIR is relative to the workspace root"
+    );
 
     std::fs::write(
         root.join("Cargo.toml"),
@@ -180,4 +185,53 @@ fn eight_threads_writing_one_pact_lose_nothing() {
     names.dedup();
     assert_eq!(written.interactions.len(), 80);
     assert_eq!(names.len(), 80);
+}
+
+#[test]
+fn rewriting_a_v2_pact_with_state_params_keeps_one_copy() {
+    let dir = TempDir::new("v2-rerun");
+    let mut with_params = interaction("a request", "a state", "x");
+    with_params.info_mut().provider_states[0]
+        .params
+        .insert("id".into(), 7.into());
+    with_params
+        .info_mut()
+        .provider_states
+        .push(ProviderState::new("another state"));
+    let pact = Pact {
+        consumer: "C".into(),
+        provider: "P".into(),
+        spec: SpecVersion::V2,
+        interactions: vec![with_params],
+        ..Pact::default()
+    };
+    // V2 keeps one state name and no params: the key must be the written one.
+    for _ in 0..3 {
+        write_pact(&dir.0, &pact).unwrap();
+    }
+    let text = std::fs::read_to_string(dir.0.join("C-P.json")).unwrap();
+    assert_eq!(
+        read_pact(&text, "C-P.json").unwrap().interactions.len(),
+        1,
+        "{text}"
+    );
+}
+
+#[test]
+fn duplicate_keys_in_one_write_keep_the_last() {
+    let dir = TempDir::new("duplicates");
+    let pact = Pact {
+        consumer: "C".into(),
+        provider: "P".into(),
+        interactions: vec![
+            interaction("same", "s", "first"),
+            interaction("same", "s", "second"),
+        ],
+        ..Pact::default()
+    };
+    write_pact(&dir.0, &pact).unwrap();
+    let text = std::fs::read_to_string(dir.0.join("C-P.json")).unwrap();
+    let written = read_pact(&text, "C-P.json").unwrap();
+    assert_eq!(written.interactions.len(), 1, "{text}");
+    assert!(text.contains("second") && !text.contains("first"), "{text}");
 }

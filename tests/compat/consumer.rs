@@ -350,12 +350,7 @@ fn mismatch_with_error(world: &mut CompatWorld, kind: String, path: String, erro
     let error = cells::unescape(&error);
     let problems = world.consumer.problems();
     let found = problems.iter().any(|p| {
-        let closest = match p {
-            Problem::Mismatch { closest, .. } => Some(closest),
-            Problem::Unexpected { closest, .. } => closest.as_ref(),
-            Problem::Missing { .. } => None,
-        };
-        closest.is_some_and(|c| {
+        p.closest().is_some_and(|c| {
             c.mismatches.iter().any(|m| {
                 m.kind.as_str() == kind
                     && (path.is_empty() || m.path == path)

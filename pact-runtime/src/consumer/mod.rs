@@ -143,10 +143,15 @@ impl InteractionBuilder {
     }
 
     /// Adds a provider state with parameters (a JSON object).
+    #[track_caller]
     pub fn given_with_params(&mut self, state: impl Into<String>, params: Value) -> &mut Self {
         let mut s = ProviderState::new(state);
-        if let Value::Object(map) = params {
-            s.params = map;
+        match params {
+            Value::Object(map) => s.params = map,
+            other => panic!(
+                "provider state \"{}\": params must be a JSON object, not {other}",
+                s.name
+            ),
         }
         self.info.provider_states.push(s);
         self
@@ -198,6 +203,7 @@ impl InteractionBuilder {
 
 /// Adds a term's rules and generators under `key` of `category` (`$`-rooted paths are
 /// re-rooted for bodies and reduced to the key for headers, query and path).
+#[track_caller]
 fn add_term(
     rules: &mut MatchingRules,
     generators: &mut Generators,
@@ -207,6 +213,18 @@ fn add_term(
 ) {
     for (path, list) in &flat.rules {
         let k = rule_key(category, key, path);
+        if matches!(category, Category::Header | Category::Query) {
+            let existing = rules
+                .category(category)
+                .and_then(|c| c.for_name(&k, category == Category::Header));
+            if existing.is_some_and(|e| e != list) {
+                panic!(
+                    "{} '{key}' has values with different matchers, but a pact holds one rule \
+                     list per name",
+                    category.name()
+                );
+            }
+        }
         // The keys come from flatten() or a header/query name, which the category accepts.
         let _ = rules.add(category, &k, list.clone());
     }
@@ -240,14 +258,18 @@ fn body_from(bytes: Vec<u8>, content_type: Option<ContentType>) -> Body {
 macro_rules! headers_and_body {
     ($t:ty) => {
         impl $t {
-            /// Adds a header value (a literal or a matcher such as `regex(..)`).
+            /// Adds a header value (a literal or a matcher such as `regex(..)`). A
+            /// `Content-Type` replaces the one a body set.
+            #[track_caller]
             pub fn header(&mut self, name: &str, value: impl Into<Term>) -> &mut Self {
                 let flat = value.into().flatten();
                 let example = flat.example_string();
-                self.0
-                    .headers
-                    .get_or_insert_with(MultiMap::default)
-                    .add(name, example);
+                let headers = self.0.headers.get_or_insert_with(MultiMap::default);
+                if name.eq_ignore_ascii_case("content-type") {
+                    headers.replace_ignore_case(name, vec![example]);
+                } else {
+                    headers.add(name, example);
+                }
                 add_term(
                     &mut self.0.matching_rules,
                     &mut self.0.generators,
@@ -259,6 +281,7 @@ macro_rules! headers_and_body {
             }
 
             /// A JSON body (with `Content-Type: application/json` unless one was set).
+            #[track_caller]
             pub fn json_body(&mut self, body: impl Into<Term>) -> &mut Self {
                 let flat = body.into().flatten();
                 let bytes = serde_json::to_vec(&flat.example).unwrap_or_default();
@@ -274,13 +297,16 @@ macro_rules! headers_and_body {
             }
 
             /// A body of any content type, matched as that type (text, XML, form, binary).
+            #[track_caller]
             pub fn body(&mut self, bytes: impl Into<Vec<u8>>, content_type: &str) -> &mut Self {
-                let ct = ContentType::parse(content_type).unwrap_or_else(ContentType::text);
+                let ct = ContentType::parse(content_type)
+                    .unwrap_or_else(|| panic!("{content_type:?} is not a content type"));
                 self.set_body(bytes.into(), ct);
                 self
             }
 
             /// A body with rules of its own (for XML or multipart), keyed by body path.
+            #[track_caller]
             pub fn body_with_rules(
                 &mut self,
                 bytes: impl Into<Vec<u8>>,
@@ -289,7 +315,9 @@ macro_rules! headers_and_body {
             ) -> &mut Self {
                 self.body(bytes, content_type);
                 for (path, list) in rules {
-                    let _ = self.0.matching_rules.add(Category::Body, &path, list);
+                    if let Err(e) = self.0.matching_rules.add(Category::Body, &path, list) {
+                        panic!("body rule path {path:?}: {e}");
+                    }
                 }
                 self
             }
@@ -363,6 +391,7 @@ impl RequestBuilder {
     }
 
     /// Adds a query parameter value (repeat for several values).
+    #[track_caller]
     pub fn query_param(&mut self, name: &str, value: impl Into<Term>) -> &mut Self {
         let flat = value.into().flatten();
         let example = flat.example_string();
@@ -389,9 +418,13 @@ headers_and_body!(ResponseBuilder);
 
 impl ResponseBuilder {
     /// Sets the status (a code, or `status_code(StatusClass::Success, 200)`).
+    #[track_caller]
     pub fn status(&mut self, status: impl Into<Term>) -> &mut Self {
         let flat = status.into().flatten();
-        self.0.status = flat.example.as_u64().map_or(200, |s| s as u16);
+        self.0.status = match flat.example.as_u64() {
+            Some(code @ 100..=599) => code as u16,
+            _ => panic!("status {} is not an HTTP status (100 to 599)", flat.example),
+        };
         add_term(
             &mut self.0.matching_rules,
             &mut self.0.generators,

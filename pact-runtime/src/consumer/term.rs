@@ -130,11 +130,26 @@ impl Term {
         self.flatten().example_string()
     }
 
-    /// Takes the term apart, rooted at `$`.
+    /// Takes the term apart, rooted at `$`. Matchers nested at one path (`not_empty(each_like(..))`)
+    /// give one rule list holding all their rules.
+    ///
+    /// ```
+    /// use pact_runtime::consumer::matchers::{each_like, integer, not_empty};
+    /// let flat = not_empty(each_like(integer(1))).flatten();
+    /// assert_eq!(flat.rules[0].0, "$");
+    /// assert_eq!(flat.rules[0].1.rules.len(), 2);
+    /// ```
     pub fn flatten(&self) -> FlatTerm {
         let mut out = FlatTerm::default();
         let mut path = String::from("$");
-        out.example = self.walk(&mut path, &mut out.rules, &mut out.generators);
+        let mut rules = Vec::new();
+        out.example = self.walk(&mut path, &mut rules, &mut out.generators);
+        for (path, list) in rules {
+            match out.rules.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, existing)) => existing.rules.extend(list.rules),
+                None => out.rules.push((path, list)),
+            }
+        }
         out
     }
 

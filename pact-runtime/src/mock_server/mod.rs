@@ -224,7 +224,22 @@ impl MockServer {
         let handler = {
             let shared = shared.clone();
             move |method: &Method, headers: &HeaderMap, actual: Request| {
-                handle(&shared, method, headers, actual)
+                // A panic here would only drop the connection: record it so the test fails.
+                let request = request_line(&actual);
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    handle(&shared, method, headers, actual)
+                }))
+                .unwrap_or_else(|panic| {
+                    let message = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "a panic".into());
+                    let problem = Problem::Internal { request, message };
+                    let reply = failure_response(&problem, false);
+                    shared.state().problems.push(problem);
+                    reply
+                })
             }
         };
         let running = Running::spawn(
@@ -371,17 +386,44 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: Request
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("json"));
     let mut best: Option<((bool, usize), usize, Vec<Mismatch>)> = None;
+    let mut matched = None;
     for (i, interaction) in shared.interactions.iter().enumerate() {
         let mismatches = match_request(&interaction.request, &actual, shared.spec);
         if mismatches.is_empty() {
-            shared.state().hits[i] += 1;
-            return with_cors(shared.cors, respond(&shared.url, &interaction.response));
+            // Of several interactions with this request (one per provider state, say), the
+            // first not yet exercised answers, so that each can be.
+            if shared.state().hits[i] == 0 {
+                matched = Some(i);
+                break;
+            }
+            matched.get_or_insert(i);
+            continue;
         }
         // Closest: same method and path first, then the fewest differences.
         let rank = (mismatches.iter().any(is_method_or_path), mismatches.len());
         if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
             best = Some((rank, i, mismatches));
         }
+    }
+    if let Some(i) = matched {
+        let interaction = &shared.interactions[i];
+        let reply = match respond(&shared.url, &interaction.response) {
+            Ok(reply) => {
+                shared.state().hits[i] += 1;
+                reply
+            }
+            Err(message) => {
+                let problem = Problem::InvalidResponse {
+                    request: request_line(&actual),
+                    description: interaction.info.description.clone(),
+                    message,
+                };
+                let reply = failure_response(&problem, wants_json);
+                shared.state().problems.push(problem);
+                reply
+            }
+        };
+        return with_cors(shared.cors, reply);
     }
     if is_preflight(shared.cors, method, headers) {
         return with_cors(shared.cors, preflight_response(headers));

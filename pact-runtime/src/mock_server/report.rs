@@ -38,15 +38,43 @@ pub enum Problem {
         /// The interaction with the fewest differences, when there is any interaction.
         closest: Option<Closest>,
     },
+    /// A request matched an interaction whose response could not be served: a generator
+    /// failed, or the response is not valid HTTP. The client got a 500 instead.
+    InvalidResponse {
+        /// The request received.
+        request: RequestLine,
+        /// The interaction it matched.
+        description: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The server failed while handling a request (a bug: please report it).
+    Internal {
+        /// The request received.
+        request: RequestLine,
+        /// The panic's message.
+        message: String,
+    },
 }
 
 impl Problem {
-    /// `missing`, `request-mismatch` or `request-not-found`.
+    /// `missing`, `request-mismatch`, `request-not-found`, `invalid-response` or `internal`.
     pub fn kind(&self) -> &'static str {
         match self {
             Problem::Missing { .. } => "missing",
             Problem::Mismatch { .. } => "request-mismatch",
             Problem::Unexpected { .. } => "request-not-found",
+            Problem::InvalidResponse { .. } => "invalid-response",
+            Problem::Internal { .. } => "internal",
+        }
+    }
+
+    /// The interaction a request came closest to, for the problems that have one.
+    pub fn closest(&self) -> Option<&Closest> {
+        match self {
+            Problem::Mismatch { closest, .. } => Some(closest),
+            Problem::Unexpected { closest, .. } => closest.as_ref(),
+            _ => None,
         }
     }
 
@@ -78,6 +106,19 @@ impl Problem {
                 "request": line(request),
                 "closest": c.as_ref().map(closest),
             }),
+            Problem::InvalidResponse {
+                request,
+                description,
+                message,
+            } => json!({
+                "type": self.kind(),
+                "request": line(request),
+                "description": description,
+                "message": message,
+            }),
+            Problem::Internal { request, message } => {
+                json!({"type": self.kind(), "request": line(request), "message": message})
+            }
         }
     }
 }
@@ -115,6 +156,17 @@ impl fmt::Display for Problem {
                     write_closest(f, c)?;
                 }
                 Ok(())
+            }
+            Problem::InvalidResponse {
+                request,
+                description,
+                message,
+            } => write!(
+                f,
+                "could not serve the response of interaction \"{description}\" to {request}: {message}"
+            ),
+            Problem::Internal { request, message } => {
+                write!(f, "the mock server failed on {request}: {message}")
             }
         }
     }
