@@ -631,8 +631,14 @@ impl Gen<'_> {
                 quote!(#f(#lo, #hi))
             }
             "random_decimal" | "random_hexadecimal" | "random_string" => {
-                let [n] = args.positional::<1>(1);
-                let n = n.and_then(|n| args.usize(n));
+                let [n_expr] = args.positional::<1>(1);
+                let n = n_expr.and_then(|n| args.usize(n));
+                if let (Some(0), Some(e), true) = (n, n_expr, call.name != "random_string") {
+                    args.gen.error(
+                        e.span(),
+                        format_args!("{}: needs at least one digit", call.name),
+                    );
+                }
                 quote!(#f(#n))
             }
             "from_provider_state" => {

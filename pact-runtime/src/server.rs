@@ -91,10 +91,11 @@ pub(crate) fn bind(
     Ok((listener, bound))
 }
 
-/// `scheme://host:port` for a bound address; an unspecified address (0.0.0.0, ::) is
-/// reached through 127.0.0.1.
+/// `scheme://host:port` for a bound address; an unspecified address is reached through
+/// the loopback address of its family (0.0.0.0 through 127.0.0.1, :: through ::1).
 pub(crate) fn base_url(scheme: &str, address: SocketAddr) -> String {
     let host = match address.ip() {
+        IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         IpAddr::V6(ip) => format!("[{ip}]"),
         ip => ip.to_string(),

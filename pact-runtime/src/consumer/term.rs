@@ -312,6 +312,7 @@ pub mod matchers {
         max: Option<usize>,
     ) -> Term {
         let rule = match (min, max) {
+            (_, Some(0)) => panic!("each_like: max 0 allows no element, so no example"),
             (Some(lo), Some(hi)) if lo > hi => {
                 panic!("each_like: min {lo} is greater than max {hi}")
             }
@@ -544,14 +545,21 @@ pub mod matchers {
     }
 
     /// A decimal of `digits` digits, generated afresh.
+    #[track_caller]
     pub fn random_decimal(digits: usize) -> Term {
+        if digits == 0 {
+            panic!("random_decimal needs at least one digit");
+        }
         decimal(1.5).generated(Generator::RandomDecimal { digits })
     }
 
     /// A hexadecimal string of `digits` digits, generated afresh.
     #[track_caller]
     pub fn random_hexadecimal(digits: usize) -> Term {
-        let example = "a".repeat(digits.max(1));
+        if digits == 0 {
+            panic!("random_hexadecimal needs at least one digit");
+        }
+        let example = "a".repeat(digits);
         regex("[0-9a-fA-F]+", &example).generated(Generator::RandomHexadecimal { digits })
     }
 

@@ -96,6 +96,9 @@ pub enum MockServerError {
     /// Everything matched but the pact could not be written.
     #[error("could not write the pact")]
     Write(#[from] WriteError),
+    /// The pact dir could not be worked out (a malformed `Cargo.toml`, say).
+    #[error("could not work out the pact dir")]
+    PactDir(#[source] WriteError),
 }
 
 /// The problems of a mock server whose test failed; its `Display` is the message the test
@@ -187,7 +190,10 @@ impl PactBuilder {
         &self,
         options: MockServerOptions,
     ) -> Result<MockServer, MockServerError> {
-        MockServer::start(self.build(), Some(self.resolve_output_dir()?), options)
+        let dir = self
+            .resolve_output_dir()
+            .map_err(MockServerError::PactDir)?;
+        MockServer::start(self.build(), Some(dir), options)
     }
 }
 
