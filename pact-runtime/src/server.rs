@@ -270,30 +270,37 @@ fn actual_request(
     headers: &HeaderMap,
     body: Bytes,
 ) -> Request {
-    let mut header_map = MultiMap::default();
-    for (name, value) in headers {
-        header_map.add(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
-    }
-    let content_type = header_map
-        .get_ignore_case("content-type")
-        .and_then(|v| v.first())
-        .and_then(|v| pact_core::model::ContentType::parse(v));
+    let (headers, body) = received(headers, &body);
     Request {
         method: method.as_str().to_string(),
         path: percent_decode(path),
         query: (!query.is_empty()).then(|| parse_query_string(query, false)),
-        headers: (!header_map.is_empty()).then_some(header_map),
-        body: if body.is_empty() {
-            Body::Empty
-        } else {
-            Body::Present {
-                bytes: body.to_vec(),
-                content_type,
-                json: Default::default(),
-            }
-        },
+        headers,
+        body,
         ..Request::default()
     }
+}
+
+/// Headers and body as received over HTTP, in pact terms: no headers is `None`, no bytes
+/// is an empty body, and the body carries the `Content-Type` it was sent with.
+pub(crate) fn received(headers: &HeaderMap, body: &[u8]) -> (Option<MultiMap>, Body) {
+    let mut map = MultiMap::default();
+    for (name, value) in headers {
+        map.add(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
+    }
+    let body = if body.is_empty() {
+        Body::Empty
+    } else {
+        Body::Present {
+            bytes: body.to_vec(),
+            content_type: map
+                .get_ignore_case("content-type")
+                .and_then(|v| v.first())
+                .and_then(|v| pact_core::model::ContentType::parse(v)),
+            json: Default::default(),
+        }
+    };
+    ((!map.is_empty()).then_some(map), body)
 }
 
 fn percent_decode(path: &str) -> String {

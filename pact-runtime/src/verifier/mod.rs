@@ -32,9 +32,7 @@ use crate::broker::{BrokerError, TestResult, VerificationResult};
 use crate::provider_states::{self, ProviderStates, StateAction, StateChange, StateError};
 use pact_core::generators::{GeneratorContext, GeneratorMode};
 use pact_core::matching::match_response;
-use pact_core::model::{
-    Body, ContentType, HttpInteraction, Interaction, MultiMap, Request, Response,
-};
+use pact_core::model::{Body, HttpInteraction, Interaction, MultiMap, Request, Response};
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::future::Future;
@@ -664,27 +662,13 @@ async fn send(
     }
     let response = builder.send().await?;
     let status = response.status().as_u16();
-    let mut headers = MultiMap::default();
-    for (name, value) in response.headers() {
-        headers.add(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
-    }
-    let content_type = headers
-        .get_ignore_case("content-type")
-        .and_then(|v| v.first())
-        .and_then(|v| ContentType::parse(v));
+    let headers = response.headers().clone();
     let bytes = response.bytes().await?;
+    let (headers, body) = crate::server::received(&headers, &bytes);
     Ok(Response {
         status,
-        headers: (!headers.is_empty()).then_some(headers),
-        body: if bytes.is_empty() {
-            Body::Empty
-        } else {
-            Body::Present {
-                bytes: bytes.to_vec(),
-                content_type,
-                json: Default::default(),
-            }
-        },
+        headers,
+        body,
         ..Response::default()
     })
 }
