@@ -231,9 +231,8 @@ impl MockServer {
             let shared = shared.clone();
             move |method: &Method, headers: &HeaderMap, actual: Request| {
                 // A panic here would only drop the connection: record it so the test fails.
-                let request = request_line(&actual);
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    handle(&shared, method, headers, actual)
+                    handle(&shared, method, headers, &actual)
                 }))
                 .unwrap_or_else(|panic| {
                     let message = panic
@@ -241,7 +240,10 @@ impl MockServer {
                         .cloned()
                         .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                         .unwrap_or_else(|| "a panic".into());
-                    let problem = Problem::Internal { request, message };
+                    let problem = Problem::Internal {
+                        request: request_line(&actual),
+                        message,
+                    };
                     let reply = failure_response(&problem, false);
                     shared.state().problems.push(problem);
                     reply
@@ -386,7 +388,7 @@ fn is_method_or_path(m: &Mismatch) -> bool {
     matches!(m.kind, MismatchKind::Method | MismatchKind::Path)
 }
 
-fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: Request) -> Reply {
+fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Request) -> Reply {
     let wants_json = headers
         .get("accept")
         .and_then(|v| v.to_str().ok())
@@ -394,7 +396,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: Request
     let mut best: Option<((bool, usize), usize, Vec<Mismatch>)> = None;
     let mut matched = None;
     for (i, interaction) in shared.interactions.iter().enumerate() {
-        let mismatches = match_request(&interaction.request, &actual, shared.spec);
+        let mismatches = match_request(&interaction.request, actual, shared.spec);
         if mismatches.is_empty() {
             // Of several interactions with this request (one per provider state, say), the
             // first not yet exercised answers, so that each can be.
@@ -420,7 +422,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: Request
             }
             Err(message) => {
                 let problem = Problem::InvalidResponse {
-                    request: request_line(&actual),
+                    request: request_line(actual),
                     description: interaction.info.description.clone(),
                     message,
                 };
@@ -434,7 +436,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: Request
     if is_preflight(shared.cors, method, headers) {
         return with_cors(shared.cors, preflight_response(headers));
     }
-    let request = request_line(&actual);
+    let request = request_line(actual);
     let closest = best.map(|(_, i, mismatches)| Closest {
         description: shared.interactions[i].info.description.clone(),
         mismatches,
