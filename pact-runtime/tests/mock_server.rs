@@ -306,3 +306,27 @@ fn a_status_outside_the_http_range_is_refused_at_once() {
         i.response.status(700);
     });
 }
+
+#[test]
+fn a_v2_pact_refuses_what_v2_cannot_hold() {
+    let mut pact = PactBuilder::new("MockConsumer", "MockProvider");
+    pact.spec(SpecVersion::V2)
+        .interaction("a typed build", |i| {
+            i.request.get("/builds/1");
+            i.response.json_body(Term::object([
+                ("name", like("#1")),
+                ("id", integer(1)),
+                ("at", random_int(1, 9)),
+            ]));
+        });
+    let err = pact
+        .try_start_mock_server(MockServerOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("a typed build: response body $.id: the integer rule"),
+        "{err}"
+    );
+    assert!(err.contains("a typed build: response generators"), "{err}");
+    assert!(!err.contains("$.name"), "type rules are V2: {err}");
+}

@@ -96,6 +96,10 @@ pub enum MockServerError {
     /// Everything matched but the pact could not be written.
     #[error("could not write the pact")]
     Write(#[from] WriteError),
+    /// The interactions use what the pact's specification version cannot hold (see
+    /// [`PactBuilder::unsupported`]); ask for V3 or V4.
+    #[error("the pact's specification version cannot hold: {0}")]
+    Unsupported(String),
     /// The pact dir could not be worked out (a malformed `Cargo.toml`, say).
     #[error("could not work out the pact dir")]
     PactDir(#[source] WriteError),
@@ -190,6 +194,10 @@ impl PactBuilder {
         &self,
         options: MockServerOptions,
     ) -> Result<MockServer, MockServerError> {
+        let unsupported = self.unsupported();
+        if !unsupported.is_empty() {
+            return Err(MockServerError::Unsupported(unsupported.join("; ")));
+        }
         let dir = self
             .resolve_output_dir()
             .map_err(MockServerError::PactDir)?;
