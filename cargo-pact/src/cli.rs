@@ -254,6 +254,11 @@ pub struct VerifyArgs {
     )]
     pub filter_consumers: Vec<String>,
 
+    /// Exit 0 when nothing was verified (no pacts, or every interaction filtered out)
+    /// instead of failing.
+    #[arg(long = "ignore-no-pacts-error", help_heading = "Filters")]
+    pub ignore_no_pacts_error: bool,
+
     /// Publish the verification results to the broker.
     #[arg(
         long = "publish",

@@ -80,7 +80,8 @@ impl Metadata {
 #[derive(Debug)]
 pub struct LazyMetadata {
     manifest_path: Option<PathBuf>,
-    loaded: Option<Metadata>,
+    /// The metadata, or why it could not be read (kept as text, to report it again).
+    loaded: Option<Result<Metadata, String>>,
 }
 
 impl LazyMetadata {
@@ -92,16 +93,37 @@ impl LazyMetadata {
         }
     }
 
-    /// True once the metadata was read.
+    /// True once the metadata was read (or found unreadable).
     pub fn is_loaded(&self) -> bool {
         self.loaded.is_some()
     }
 
+    fn load(&mut self) -> &Result<Metadata, String> {
+        let manifest_path = self.manifest_path.as_deref();
+        self.loaded.get_or_insert_with(|| {
+            Metadata::load(manifest_path).map_err(|e| {
+                e.chain()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(": ")
+            })
+        })
+    }
+
     /// The metadata, read now if it was not.
     pub fn get(&mut self) -> anyhow::Result<&Metadata> {
-        if self.loaded.is_none() {
-            self.loaded = Some(Metadata::load(self.manifest_path.as_deref())?);
+        self.load().as_ref().map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// An optional string setting: None when it is not set, and also when there is no
+    /// cargo project to read it from (outside one, flags give everything); a manifest named
+    /// with `--manifest-path` must be readable.
+    pub fn optional_string(&mut self, key: &str) -> anyhow::Result<Option<String>> {
+        let named = self.manifest_path.is_some();
+        match self.load() {
+            Ok(m) => m.string(key),
+            Err(_) if !named => Ok(None),
+            Err(e) => Err(anyhow::anyhow!("{e}")),
         }
-        Ok(self.loaded.as_ref().expect("loaded above"))
     }
 }

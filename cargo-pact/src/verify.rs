@@ -28,15 +28,18 @@ impl AuthArgs {
 }
 
 impl SourceArgs {
-    /// The file, dir and URL sources, in that order.
-    pub fn sources(&self, auth: Option<&Auth>) -> Vec<PactSource> {
+    /// The file, dir and URL sources, in that order. A `--url` that is a local path or a
+    /// `file:` URL reads that file, as the Ruby verifier's `--pact-url` does.
+    pub fn sources(&self, auth: Option<&Auth>) -> Result<Vec<PactSource>, Failure> {
         let mut out: Vec<PactSource> = self.files.iter().cloned().map(PactSource::File).collect();
         out.extend(self.dirs.iter().cloned().map(PactSource::Dir));
-        out.extend(self.urls.iter().map(|url| PactSource::Url {
-            url: url.clone(),
-            auth: auth.cloned(),
-        }));
-        out
+        for url in &self.urls {
+            let source = PactSource::from_location(url, auth.cloned())
+                .context("invalid --url (--pact-url)")
+                .map_err(Failure::input)?;
+            out.push(source);
+        }
+        Ok(out)
     }
 }
 
@@ -82,8 +85,7 @@ fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failur
         return Ok(format!("{}://{host}{port}{path}", args.scheme));
     }
     let from_meta = meta
-        .get()
-        .and_then(|m| m.string("provider-base-url"))
+        .optional_string("provider-base-url")
         .map_err(Failure::input)?;
     Ok(from_meta.unwrap_or_else(|| "http://localhost:8080".to_string()))
 }
@@ -91,23 +93,10 @@ fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failur
 /// Runs the verification and maps the report to an exit code.
 pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
     let mut meta = LazyMetadata::new(args.manifest_path.clone());
-    let provider = match &args.provider_name {
-        Some(name) => name.clone(),
-        None => {
-            let m = meta.get().map_err(Failure::input)?;
-            match m.string("provider").map_err(Failure::input)? {
-                Some(name) => name,
-                None => m.package_name.clone().ok_or_else(|| {
-                    Failure::input(anyhow!(
-                        "no provider name: pass --provider-name or set provider in [package.metadata.pact]"
-                    ))
-                })?,
-            }
-        }
-    };
-    let base_url = base_url(&args, &mut meta)?;
     let auth = args.auth.auth();
-    let mut sources = args.sources.sources(auth.as_ref());
+    let mut sources = args.sources.sources(auth.as_ref())?;
+    let provider = provider_name(&args, &mut meta, !sources.is_empty())?;
+    let base_url = base_url(&args, &mut meta)?;
     if let Some(url) = &args.broker_url {
         let selectors = args
             .consumer_version_selectors
@@ -133,7 +122,11 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
     if sources.is_empty() {
         // The same pact dir the consumer tests write to (PACT_OUTPUT_DIR, else `pact-dir`
         // of [workspace.metadata.pact], else <workspace root>/pacts).
-        let m = meta.get().map_err(Failure::input)?;
+        let m = meta.get().map_err(|e| {
+            Failure::input(
+                e.context("no pacts to verify: give --file, --dir, --url or --broker-url"),
+            )
+        })?;
         let dir = pact_runtime::pact_writer::pact_dir(&m.package_dir)
             .map_err(|e| Failure::input(anyhow!(e)))?;
         sources.push(PactSource::Dir(dir));
@@ -147,8 +140,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         Some(url) => Some(url.clone()),
         None if flags_only => None,
         None => meta
-            .get()
-            .and_then(|m| m.string("state-change-url"))
+            .optional_string("state-change-url")
             .map_err(Failure::input)?,
     };
     let filters = Filters {
@@ -157,7 +149,11 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         no_state: args.filter_no_state,
         consumers: args.filter_consumers.clone(),
     };
-    let mut verifier = Verifier::new(&provider, &base_url)
+    let verifier = match &provider {
+        Some(name) => Verifier::new(name, &base_url),
+        None => Verifier::for_provider_of_pacts(&base_url),
+    };
+    let mut verifier = verifier
         .filters(filters)
         .timeout(Duration::from_millis(args.request_timeout));
     for source in sources {
@@ -206,10 +202,15 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
             _ = tokio::signal::ctrl_c() => Err(Failure::interrupted()),
         }
     })?;
-    let report = report.map_err(|e| match e {
-        VerifierError::Broker(_) | VerifierError::Client(_) => Failure::broker(e),
-        other => Failure::input(other),
-    })?;
+    let report = match report {
+        Ok(report) => report,
+        // Nothing to verify proves nothing: a failure unless the user says it is expected.
+        Err(e @ VerifierError::NoPacts(_)) => return nothing_verified(&args, &e.to_string()),
+        Err(e @ (VerifierError::Broker(_) | VerifierError::Client(_))) => {
+            return Err(Failure::broker(e))
+        }
+        Err(e) => return Err(Failure::input(e)),
+    };
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
@@ -228,6 +229,9 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
     if !report.success() {
         return Ok(ExitCode::from(1));
     }
+    if let Some(why) = report.nothing_verified() {
+        return nothing_verified(&args, &why);
+    }
     let unpublished = report
         .pacts
         .iter()
@@ -241,6 +245,46 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         )));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A run that verified nothing: exit 1 with the reason, or 0 with `--ignore-no-pacts-error`.
+fn nothing_verified(args: &VerifyArgs, why: &str) -> Result<ExitCode, Failure> {
+    if args.ignore_no_pacts_error {
+        eprintln!("warning: {why} (ignored: --ignore-no-pacts-error)");
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("error: {why}");
+    eprintln!("(pass --ignore-no-pacts-error if that is expected)");
+    Ok(ExitCode::from(1))
+}
+
+/// The provider to verify: `--provider-name`, else `provider` in the metadata; else, for
+/// pacts given as files, dirs or URLs, None (the one the pacts name); else the package name.
+fn provider_name(
+    args: &VerifyArgs,
+    meta: &mut LazyMetadata,
+    explicit_sources: bool,
+) -> Result<Option<String>, Failure> {
+    if let Some(name) = &args.provider_name {
+        return Ok(Some(name.clone()));
+    }
+    // Outside a cargo project there is no metadata, and pact sources need none.
+    if let Some(name) = meta.optional_string("provider").map_err(Failure::input)? {
+        return Ok(Some(name));
+    }
+    if explicit_sources && args.broker_url.is_none() {
+        return Ok(None);
+    }
+    let package = meta.get().map_err(|e| {
+        Failure::input(e.context(
+            "no provider name: pass --provider-name or set provider in [package.metadata.pact]",
+        ))
+    })?;
+    package.package_name.clone().map(Some).ok_or_else(|| {
+        Failure::input(anyhow!(
+            "no provider name: pass --provider-name or set provider in [package.metadata.pact]"
+        ))
+    })
 }
 
 fn write_report(path: &Option<PathBuf>, render: impl FnOnce() -> String) -> Result<(), Failure> {

@@ -81,7 +81,7 @@ fn the_example_provider_verifies_and_exits_0_with_json_and_junit_reports() {
         "{out}"
     );
     assert!(
-        out.contains("1 interactions verified: 1 passed, 0 failed"),
+        out.contains("1 interaction verified: 1 passed, 0 failed"),
         "{out}"
     );
     let report: serde_json::Value =
@@ -544,4 +544,194 @@ fn a_failed_verification_from_a_broker_publishes_a_failed_result() {
         .3;
     assert_eq!(result["success"], false);
     assert_eq!(result["testResults"][0]["success"], false);
+}
+
+/// `cargo pact` run in `dir`.
+fn cargo_pact_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("pact")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("PACT_BROKER_BASE_URL")
+        .env_remove("PACT_BROKER_USERNAME")
+        .env_remove("PACT_BROKER_PASSWORD")
+        .env_remove("PACT_BROKER_TOKEN")
+        .env_remove("PACT_DESCRIPTION")
+        .env_remove("PACT_PROVIDER_STATE")
+        .env_remove("PACT_PROVIDER_NO_STATE")
+        .output()
+        .unwrap()
+}
+
+/// A fresh directory outside any cargo project (the system temp dir is not in one).
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cargo-pact-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    assert!(
+        Command::new("cargo")
+            .args(["locate-project", "--workspace"])
+            .current_dir(&dir)
+            .output()
+            .is_ok_and(|o| !o.status.success()),
+        "{} should be outside any cargo project",
+        dir.display()
+    );
+    dir
+}
+
+#[test]
+fn verify_outside_a_cargo_project_takes_the_provider_name_from_the_pact() {
+    let dir = temp_dir("no-project");
+    let base_url = serve(routes(Store::default()));
+    let state_url = format!("{base_url}/api/_pact/state");
+    let pact = example_pact().canonicalize().unwrap();
+    let pact_path = pact.to_str().unwrap();
+    let file_url = format!("--pact-url=file://{pact_path}");
+    // As a file, as a `file:` URL (the Ruby verifier's --pact-url) and as a plain path.
+    for source in [
+        vec!["--file", pact_path],
+        vec![file_url.as_str()],
+        vec!["--pact-url", pact_path],
+    ] {
+        let mut args = vec![
+            "verify",
+            "--provider-base-url",
+            &base_url,
+            "--provider-states-setup-url",
+            &state_url,
+        ];
+        args.extend(source);
+        let output = cargo_pact_in(&dir, &args);
+        let out = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {out}");
+        assert!(
+            out.contains("Verifying a pact between Consumer and Provider"),
+            "{out}"
+        );
+        assert!(out.contains("1 interaction verified: 1 passed"), "{out}");
+    }
+    // A scheme that names no file or HTTP resource is refused, naming the flag and the URL.
+    let output = cargo_pact_in(
+        &dir,
+        &[
+            "verify",
+            "--provider-base-url",
+            &base_url,
+            "--pact-url",
+            "ftp://host/p.json",
+        ],
+    );
+    let out = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("--url") && out.contains("ftp://host/p.json"),
+        "{out}"
+    );
+    assert!(out.contains("\"ftp\" is not supported"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn verify_of_pacts_for_two_providers_without_a_name_exits_2_naming_both() {
+    let dir = temp_dir("two-providers");
+    let other = dir.join("Consumer-Other.json");
+    let text_of_other = std::fs::read_to_string(example_pact())
+        .unwrap()
+        .replace(r#""name": "Provider""#, r#""name": "Other""#);
+    assert!(text_of_other.contains(r#""name": "Other""#));
+    std::fs::write(&other, text_of_other).unwrap();
+    let pact = example_pact();
+    let output = cargo_pact_in(
+        &dir,
+        &[
+            "verify",
+            "--provider-base-url",
+            &closed_port_url(),
+            "--file",
+            pact.to_str().unwrap(),
+            "--file",
+            other.to_str().unwrap(),
+        ],
+    );
+    let out = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("the pacts are for several providers (Provider, Other)"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_run_that_verifies_nothing_exits_1_with_the_reason_unless_told_to_ignore_it() {
+    let dir = temp_dir("nothing-verified");
+    let base_url = serve(routes(Store::default()));
+    let pact = example_pact();
+    let messages = dir.join("messages.json");
+    std::fs::write(
+        &messages,
+        json!({
+            "consumer": {"name": "Consumer"},
+            "provider": {"name": "Provider"},
+            "interactions": [{
+                "type": "Asynchronous/Messages",
+                "description": "a build finished event",
+                "contents": {"content": {"id": 1}, "contentType": "application/json", "encoded": false}
+            }],
+            "metadata": {"pactSpecification": {"version": "4.0"}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--filter-consumer", "Typo"],
+            "no interaction was verified: the filters (consumer Typo) left out every pact (the pacts are of the consumers Consumer)",
+        ),
+        (
+            &["--filter-description", "^nothing like it$"],
+            "no interaction was verified: the filters (description /^nothing like it$/) left out every interaction (1 in all)",
+        ),
+        (
+            &["--file", messages.to_str().unwrap()],
+            "no interaction was verified: the pacts hold no HTTP interaction (1 message interaction skipped)",
+        ),
+    ];
+    for (extra, reason) in cases {
+        let mut args = vec!["verify", "--provider-base-url", &base_url];
+        if !extra.contains(&"--file") {
+            args.extend(["--file", pact.to_str().unwrap()]);
+        }
+        args.extend(extra);
+        let output = cargo_pact_in(&dir, &args);
+        let out = text(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {out}");
+        assert!(out.contains(&format!("error: {reason}")), "{out}");
+        assert!(out.contains("--ignore-no-pacts-error"), "{out}");
+        args.push("--ignore-no-pacts-error");
+        let output = cargo_pact_in(&dir, &args);
+        let out = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {out}");
+        assert!(out.contains(&format!("warning: {reason}")), "{out}");
+    }
+    // A directory without pacts: nothing found is nothing verified too.
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let args = [
+        "verify",
+        "--provider-base-url",
+        &base_url,
+        "--dir",
+        empty.to_str().unwrap(),
+    ];
+    let output = cargo_pact_in(&dir, &args);
+    let out = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("error: no pacts found in the given sources"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

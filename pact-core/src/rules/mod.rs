@@ -635,7 +635,10 @@ impl RuleCategory {
     pub fn from_json(category: Category, v: &Value) -> Result<RuleCategory, String> {
         let mut out = RuleCategory::default();
         if category.is_single() {
-            out.insert(category, "", RuleList::from_json(v)?)?;
+            let list = single_rules(category, v)?;
+            if !list.rules.is_empty() {
+                out.insert(category, "", list)?;
+            }
             return Ok(out);
         }
         let obj = v
@@ -756,6 +759,31 @@ impl RuleCategory {
             m.insert(k.clone(), r.to_json());
         }
         Value::Object(m)
+    }
+}
+
+/// The rule list of a path, method or status category, in either form implementations
+/// write: flat (`{"combine": "AND", "matchers": [...]}`, as pact-jvm and pact-reference write
+/// `path`) or keyed by the root path (`{"$": {"combine": ...}}`, as pact-reference writes
+/// `status` and `method`).
+fn single_rules(category: Category, v: &Value) -> Result<RuleList, String> {
+    let Some(obj) = v.as_object() else {
+        return RuleList::from_json(v);
+    };
+    if obj.contains_key("matchers") || obj.contains_key("match") {
+        return RuleList::from_json(v);
+    }
+    match (obj.get("$"), obj.len()) {
+        (_, 0) => Ok(RuleList::default()),
+        (Some(list), 1) => RuleList::from_json(list),
+        _ => Err(format!(
+            "the '{}' rules must be a rule list or {{\"$\": rule list}}, found keys {}",
+            category.name(),
+            obj.keys()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
 }
 

@@ -25,7 +25,7 @@
 mod report;
 mod source;
 
-pub use report::{InteractionResult, Outcome, PactResult, VerificationReport};
+pub use report::{InteractionResult, NotVerified, Outcome, PactResult, VerificationReport};
 pub use source::{load_pacts, BrokerSource, PactSource};
 
 use crate::broker::{BrokerError, TestResult, VerificationResult};
@@ -59,12 +59,23 @@ pub enum VerifierError {
     /// A broker source was given without a provider name to ask for.
     #[error("a Pact Broker source needs the provider's name")]
     NoProvider,
-    /// No pact was found in the sources.
-    #[error("no pacts found for provider \"{0}\" in the given sources")]
-    NoPacts(String),
+    /// No provider name was given and the pacts name several providers.
+    #[error("the pacts are for several providers ({}): name the one to verify", .0.join(", "))]
+    SeveralProviders(Vec<String>),
+    /// No pact was found in the sources (for the provider, when one was named).
+    #[error("no pacts found{} in the given sources", .0.as_ref().map(|p| format!(" for provider \"{p}\"")).unwrap_or_default())]
+    NoPacts(Option<String>),
     /// The HTTP client could not be built.
     #[error("could not create the HTTP client")]
     Client(#[source] reqwest::Error),
+    /// A pact location is neither an HTTP(S) URL, a `file:` URL nor a path.
+    #[error("{location}: {reason}")]
+    Location {
+        /// The location, without credentials.
+        location: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The provider base URL is not a URL.
     #[error("the provider base URL {0:?} is not a valid URL")]
     BaseUrl(String),
@@ -107,6 +118,28 @@ impl Filters {
     fn is_partial(&self) -> bool {
         self.no_state || self.description.is_some() || self.state.is_some()
     }
+
+    /// The filters that leave interactions out, for messages: `description /x/, no state`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.consumers.is_empty() {
+            parts.push(format!("consumer {}", self.consumers.join(" or ")));
+        }
+        if let Some(re) = &self.description {
+            parts.push(format!("description /{}/", re.as_str()));
+        }
+        match &self.state {
+            Some(re) if re.as_str().is_empty() => {
+                parts.push("no state (empty state filter)".into())
+            }
+            Some(re) => parts.push(format!("state /{}/", re.as_str())),
+            None => {}
+        }
+        if self.no_state {
+            parts.push("no state".into());
+        }
+        parts.join(", ")
+    }
 }
 
 /// Where verification results go.
@@ -138,7 +171,8 @@ enum States {
 
 /// A verification to run: the provider, the pact sources and the options.
 pub struct Verifier {
-    provider: String,
+    /// None: the provider the pacts name.
+    provider: Option<String>,
     base_url: String,
     sources: Vec<PactSource>,
     filters: Filters,
@@ -163,8 +197,36 @@ impl Verifier {
     /// Verifies `provider`, which answers at `base_url` (`http://127.0.0.1:3001`, or with a
     /// path prefix).
     pub fn new(provider: impl Into<String>, base_url: impl Into<String>) -> Verifier {
+        let mut verifier = Verifier::for_provider_of_pacts(base_url);
+        verifier.provider = Some(provider.into());
+        verifier
+    }
+
+    /// Verifies the provider that the pacts name, as the reference verifier does for files
+    /// and URLs: they must all name the same one ([`VerifierError::SeveralProviders`]
+    /// otherwise), and a broker source, which needs a name to ask for, is refused
+    /// ([`VerifierError::NoProvider`]).
+    ///
+    /// ```
+    /// use pact_runtime::verifier::{PactSource, Verifier, VerifierError};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let pact = |p: &str| PactSource::Json {
+    ///     name: p.into(),
+    ///     text: format!(r#"{{"consumer":{{"name":"C"}},"provider":{{"name":"{p}"}},"interactions":[]}}"#),
+    /// };
+    /// let report = Verifier::for_provider_of_pacts("http://127.0.0.1:1")
+    ///     .source(pact("P"))
+    ///     .verify()
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(report.provider, "P");
+    /// let two = Verifier::for_provider_of_pacts("http://127.0.0.1:1").source(pact("P")).source(pact("Q"));
+    /// assert!(matches!(two.verify().await, Err(VerifierError::SeveralProviders(names)) if names == ["P", "Q"]));
+    /// # });
+    /// ```
+    pub fn for_provider_of_pacts(base_url: impl Into<String>) -> Verifier {
         Verifier {
-            provider: provider.into(),
+            provider: None,
             base_url: base_url.into().trim_end_matches('/').to_string(),
             sources: Vec::new(),
             filters: Filters::default(),
@@ -251,20 +313,32 @@ impl Verifier {
             .map_err(VerifierError::Client)?;
         let mut pacts = Vec::new();
         for s in &self.sources {
-            pacts.extend(source::load(s, Some(&self.provider)).await?);
+            pacts.extend(source::load(s, self.provider.as_deref()).await?);
         }
         if pacts.is_empty() {
             return Err(VerifierError::NoPacts(self.provider.clone()));
         }
+        let provider = match &self.provider {
+            Some(name) => name.clone(),
+            None => provider_of(&pacts)?,
+        };
         let mut report = VerificationReport {
-            provider: self.provider.clone(),
+            provider,
             pacts: Vec::new(),
             warnings: Vec::new(),
+            not_verified: NotVerified {
+                filters: self.filters.describe(),
+                ..NotVerified::default()
+            },
         };
         for loaded in pacts {
             if !self.filters.consumers.is_empty()
                 && !self.filters.consumers.contains(&loaded.pact.consumer)
             {
+                report
+                    .not_verified
+                    .consumers
+                    .push(loaded.pact.consumer.clone());
                 continue;
             }
             let mut result = PactResult {
@@ -279,6 +353,7 @@ impl Verifier {
             for interaction in &loaded.pact.interactions {
                 let Interaction::Http(http) = interaction else {
                     skipped = true;
+                    report.not_verified.not_http += 1;
                     report.warnings.push(format!(
                         "{}: skipping the {} interaction \"{}\": only HTTP interactions are verified",
                         loaded.name,
@@ -288,6 +363,7 @@ impl Verifier {
                     continue;
                 };
                 if !self.filters.accepts(http) {
+                    report.not_verified.filtered_out += 1;
                     continue;
                 }
                 let r = self
@@ -538,6 +614,20 @@ impl Verifier {
                 actual: Box::new(response),
             }
         }
+    }
+}
+
+/// The one provider all `pacts` name, in the order first named.
+fn provider_of(pacts: &[source::LoadedPact]) -> Result<String, VerifierError> {
+    let mut names: Vec<String> = Vec::new();
+    for loaded in pacts {
+        if !names.contains(&loaded.pact.provider) {
+            names.push(loaded.pact.provider.clone());
+        }
+    }
+    match <[String; 1]>::try_from(names) {
+        Ok([name]) => Ok(name),
+        Err(names) => Err(VerifierError::SeveralProviders(names)),
     }
 }
 

@@ -147,6 +147,22 @@ pub struct VerificationReport {
     pub pacts: Vec<PactResult>,
     /// Things the user should know that failed nothing (a state without a handler).
     pub warnings: Vec<String>,
+    /// What the sources held that was not verified, and why.
+    pub not_verified: NotVerified,
+}
+
+/// What the sources held that was not verified: a run that verified nothing proves nothing,
+/// and these say why it verified nothing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotVerified {
+    /// The consumers of the pacts the consumer filter left out.
+    pub consumers: Vec<String>,
+    /// Interactions the description and state filters left out.
+    pub filtered_out: usize,
+    /// Interactions of a kind the verifier does not replay (messages).
+    pub not_http: usize,
+    /// The filters in force, described (`description /x/, no state`); empty when none.
+    pub filters: String,
 }
 
 impl InteractionResult {
@@ -184,6 +200,61 @@ impl VerificationReport {
             .flat_map(|p| p.interactions.iter().map(move |i| (p, i)))
     }
 
+    /// Why nothing was verified, when no interaction was: the pacts the consumer filter
+    /// left out, the interactions the other filters left out, or only messages in the pacts.
+    ///
+    /// ```
+    /// use pact_runtime::verifier::{NotVerified, VerificationReport};
+    /// let report = VerificationReport {
+    ///     provider: "P".into(),
+    ///     pacts: vec![],
+    ///     warnings: vec![],
+    ///     not_verified: NotVerified {
+    ///         consumers: vec!["Web".into()],
+    ///         filters: "consumer Typo".into(),
+    ///         ..NotVerified::default()
+    ///     },
+    /// };
+    /// assert_eq!(
+    ///     report.nothing_verified().unwrap(),
+    ///     "no interaction was verified: the filters (consumer Typo) left out every pact \
+    ///      (the pacts are of the consumers Web)"
+    /// );
+    /// ```
+    pub fn nothing_verified(&self) -> Option<String> {
+        if self.interactions().next().is_some() {
+            return None;
+        }
+        let n = &self.not_verified;
+        let filters = if n.filters.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", n.filters)
+        };
+        let why = if self.pacts.is_empty() && !n.consumers.is_empty() {
+            let mut consumers = n.consumers.clone();
+            consumers.dedup();
+            format!(
+                "the filters{filters} left out every pact (the pacts are of the consumers {})",
+                consumers.join(", ")
+            )
+        } else if n.filtered_out > 0 {
+            format!(
+                "the filters{filters} left out every interaction ({} in all)",
+                n.filtered_out + n.not_http
+            )
+        } else if n.not_http > 0 {
+            format!(
+                "the pacts hold no HTTP interaction ({} message {} skipped)",
+                n.not_http,
+                plural(n.not_http, "interaction")
+            )
+        } else {
+            "the pacts hold no interactions".to_string()
+        };
+        Some(format!("no interaction was verified: {why}"))
+    }
+
     /// `(passed, failed, pending failures)`.
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut counts = (0, 0, 0);
@@ -203,7 +274,13 @@ impl VerificationReport {
     ///
     /// ```
     /// use pact_runtime::verifier::VerificationReport;
-    /// let empty = VerificationReport { provider: "P".into(), pacts: vec![], warnings: vec![] };
+    /// use pact_runtime::verifier::NotVerified;
+    /// let empty = VerificationReport {
+    ///     provider: "P".into(),
+    ///     pacts: vec![],
+    ///     warnings: vec![],
+    ///     not_verified: NotVerified::default(),
+    /// };
     /// assert!(empty.render(false).contains("0 interactions verified"));
     /// ```
     pub fn render(&self, color: bool) -> String {
@@ -315,10 +392,11 @@ impl VerificationReport {
             }
         }
         let (passed, failed, pending) = self.counts();
+        let total = passed + failed + pending;
         let _ = writeln!(
             out,
-            "\n{} interactions verified: {passed} passed, {failed} failed{}",
-            passed + failed + pending,
+            "\n{total} {} verified: {passed} passed, {failed} failed{}",
+            plural(total, "interaction"),
             if pending > 0 {
                 format!(", {pending} pending failed")
             } else {
@@ -448,4 +526,13 @@ fn xml_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// `word`, or `words` unless there is exactly one.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }

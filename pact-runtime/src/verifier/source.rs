@@ -53,6 +53,41 @@ pub struct BrokerSource {
     pub provider_tags: Vec<String>,
 }
 
+impl PactSource {
+    /// The source a pact location names, as the Ruby verifier's `--pact-url` reads it: an
+    /// `http(s)` URL (fetched with `auth`), a `file:` URL or a local path.
+    ///
+    /// ```
+    /// use pact_runtime::verifier::PactSource;
+    /// assert!(matches!(PactSource::from_location("https://broker/pacts/x", None), Ok(PactSource::Url { .. })));
+    /// assert!(matches!(PactSource::from_location("file:///tmp/a.json", None), Ok(PactSource::File(p)) if p.ends_with("a.json")));
+    /// assert!(matches!(PactSource::from_location("pacts/a.json", None), Ok(PactSource::File(_))));
+    /// assert!(PactSource::from_location("ftp://host/a.json", None).is_err());
+    /// ```
+    pub fn from_location(location: &str, auth: Option<Auth>) -> Result<PactSource, VerifierError> {
+        let invalid = |reason: &str| VerifierError::Location {
+            location: without_userinfo(location),
+            reason: reason.to_string(),
+        };
+        match reqwest::Url::parse(location) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(PactSource::Url {
+                url: location.to_string(),
+                auth,
+            }),
+            Ok(url) if url.scheme() == "file" => url
+                .to_file_path()
+                .map(PactSource::File)
+                .map_err(|()| invalid("not a file URL of this machine (file:///absolute/path)")),
+            // A Windows path (`C:\pacts\a.json`) parses with a one-letter scheme.
+            Ok(url) if url.scheme().len() > 1 => Err(invalid(&format!(
+                "the scheme {:?} is not supported (http, https, file, or a local path)",
+                url.scheme()
+            ))),
+            _ => Ok(PactSource::File(PathBuf::from(location))),
+        }
+    }
+}
+
 impl std::fmt::Debug for PactSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
