@@ -735,3 +735,119 @@ fn a_run_that_verifies_nothing_exits_1_with_the_reason_unless_told_to_ignore_it(
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The reference implementation's CLI (`pact`, from PyPI `pact-python-cli==1!0.10.9`), at
+/// `PACT_REFERENCE_CLI`. CI installs it; elsewhere a test that needs it says it skipped.
+fn reference_cli(test: &str) -> Option<PathBuf> {
+    match std::env::var_os("PACT_REFERENCE_CLI").map(PathBuf::from) {
+        Some(path) if path.is_file() => Some(path),
+        found => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{test}: PACT_REFERENCE_CLI ({found:?}) must name the reference `pact` binary in CI"
+            );
+            eprintln!("{test}: skipped the reference verifier: PACT_REFERENCE_CLI is not set");
+            None
+        }
+    }
+}
+
+/// Starts `cargo pact stub` on `pact` (port 0) and returns the process and its URL.
+fn start_stub(pact: &std::path::Path) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(BIN)
+        .args([
+            "pact",
+            "stub",
+            "--file",
+            pact.to_str().unwrap(),
+            "--port",
+            "0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    (child, url)
+}
+
+#[test]
+fn a_v4_pact_with_rules_keyed_by_root_is_served_by_stub_and_verified_by_both_verifiers() {
+    let dir = temp_dir("keyed-rules");
+    let keyed =
+        |matcher: serde_json::Value| json!({"$": {"combine": "AND", "matchers": [matcher]}});
+    let success = json!({"match": "statusCode", "status": "success"});
+    let pact = |request_path: &str, path_rule: Option<serde_json::Value>, status: u16| {
+        let mut request = json!({"method": "GET", "path": request_path});
+        if let Some(rule) = path_rule {
+            request["matchingRules"] = json!({"path": rule});
+        }
+        json!({
+            "consumer": {"name": "Web"},
+            "provider": {"name": "Builds"},
+            "interactions": [{
+                "type": "Synchronous/HTTP",
+                "description": "a request for a build",
+                "request": request,
+                "response": {
+                    "status": status,
+                    "headers": {"Content-Type": ["application/json"]},
+                    "body": {"content": {"id": 7}, "contentType": "application/json", "encoded": false},
+                    "matchingRules": {"status": keyed(success.clone())}
+                }
+            }],
+            "metadata": {"pactSpecification": {"version": "4.0"}}
+        })
+        .to_string()
+    };
+    // The stub's pact: any /builds/<digits> path (a `$`-keyed path rule) answers 201.
+    let served = dir.join("served.json");
+    let regex = json!({"match": "regex", "regex": "/builds/\\d+"});
+    std::fs::write(&served, pact("/builds/1", Some(keyed(regex)), 201)).unwrap();
+    // The verified pact: its example says 200, its `$`-keyed status rule any 2xx.
+    let verified = dir.join("verified.json");
+    std::fs::write(&verified, pact("/builds/7", None, 200)).unwrap();
+    let (mut stub, url) = start_stub(&served);
+    let output = cargo_pact_in(
+        &dir,
+        &[
+            "verify",
+            "--provider-base-url",
+            &url,
+            "--file",
+            verified.to_str().unwrap(),
+        ],
+    );
+    let out = text(&output);
+    let reference = reference_cli("keyed rules").map(|cli| {
+        Command::new(cli)
+            .args(["verifier", "--file", verified.to_str().unwrap()])
+            .args([
+                "--hostname",
+                "127.0.0.1",
+                "--port",
+                url.rsplit(':').next().unwrap(),
+            ])
+            .env("PACT_DO_NOT_TRACK", "true")
+            .output()
+            .unwrap()
+    });
+    stub.kill().unwrap();
+    stub.wait().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(out.contains("1 interaction verified: 1 passed"), "{out}");
+    if let Some(reference) = reference {
+        assert_eq!(
+            reference.status.code(),
+            Some(0),
+            "the reference verifier: {}",
+            text(&reference)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

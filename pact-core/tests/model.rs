@@ -1121,7 +1121,7 @@ fn v4_pact_round_trips_with_all_interaction_kinds() {
         2
     );
     assert_eq!(
-        v4["interactions"][0]["response"]["matchingRules"]["status"]["matchers"][0],
+        v4["interactions"][0]["response"]["matchingRules"]["status"]["$"]["matchers"][0],
         json!({"match": "statusCode", "status": "success"})
     );
 
@@ -2629,4 +2629,102 @@ fn an_unterminated_provider_state_template_is_an_error() {
         &json!({"type": "ProviderState", "expression": "/items/${id}/${name}"})
     )
     .is_ok());
+}
+
+/// A V3 or V4 pact with `status`, `method` and `path` rules in `form`: flat
+/// (`{"combine", "matchers"}`) or keyed by the root path (`{"$": {...}}`).
+fn single_category_pact(spec: &str, keyed: bool) -> String {
+    let list = |matcher: Value| json!({"combine": "AND", "matchers": [matcher]});
+    let form = |matcher: Value| {
+        if keyed {
+            json!({"$": list(matcher)})
+        } else {
+            list(matcher)
+        }
+    };
+    let request_rules = json!({
+        "method": form(json!({"match": "regex", "regex": "GET|HEAD"})),
+        "path": form(json!({"match": "regex", "regex": "/builds/\\d+"})),
+    });
+    let (status_rule, http_type) = if spec == "4.0" {
+        (
+            json!({"match": "statusCode", "status": "success"}),
+            json!("Synchronous/HTTP"),
+        )
+    } else {
+        (json!({"match": "type"}), Value::Null)
+    };
+    let mut interaction = json!({
+        "description": "a request for a build",
+        "request": {"method": "GET", "path": "/builds/1", "matchingRules": request_rules},
+        "response": {"status": 200, "matchingRules": {"status": form(status_rule)}},
+    });
+    if !http_type.is_null() {
+        interaction["type"] = http_type;
+    }
+    json!({
+        "consumer": {"name": "C"},
+        "provider": {"name": "P"},
+        "interactions": [interaction],
+        "metadata": {"pactSpecification": {"version": spec}},
+    })
+    .to_string()
+}
+
+#[test]
+fn status_method_and_path_rules_read_in_both_forms_and_write_as_pact_reference_does() {
+    for spec in ["3.0.0", "4.0"] {
+        let mut read = Vec::new();
+        for keyed in [false, true] {
+            let what = format!("V{spec} {}", if keyed { "keyed by $" } else { "flat" });
+            let pact = read_pact(&single_category_pact(spec, keyed), &what)
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+            let i = http(&pact, 0);
+            let regex = |c: Category| match rules(&i.request.matching_rules, c, "").rules.as_slice()
+            {
+                [MatchingRule::Regex(p)] => p.as_str().to_string(),
+                other => panic!("{what}: {c:?} rules {other:?}"),
+            };
+            assert_eq!(regex(Category::Method), "GET|HEAD", "{what}");
+            assert_eq!(regex(Category::Path), "/builds/\\d+", "{what}");
+            let status = &rules(&i.response.matching_rules, Category::Status, "").rules;
+            assert_eq!(status.len(), 1, "{what}: {status:?}");
+            let version = if spec == "4.0" {
+                SpecVersion::V4
+            } else {
+                SpecVersion::V3
+            };
+            let back = write_and_read(&pact, version, &what);
+            assert_same_pact(&with_keys(&pact), &with_keys(&back), &what);
+            // Written as pact-reference writes them: path flat, status and method under `$`.
+            let written = pact.to_json(version);
+            let interaction = &written["interactions"][0];
+            let request_rules = &interaction["request"]["matchingRules"];
+            assert_eq!(
+                request_rules["path"]["matchers"][0]["regex"],
+                json!("/builds/\\d+"),
+                "{what}"
+            );
+            assert_eq!(
+                request_rules["method"]["$"]["matchers"][0]["regex"],
+                json!("GET|HEAD"),
+                "{what}"
+            );
+            assert!(
+                interaction["response"]["matchingRules"]["status"]["$"]["matchers"].is_array(),
+                "{what}: {interaction}"
+            );
+            read.push(with_keys(&pact));
+        }
+        assert_same_pact(&read[0], &read[1], &format!("V{spec}: both forms"));
+    }
+    // The `$` key is the only key these categories take: anything else names what it found.
+    let bad =
+        single_category_pact("4.0", true).replace(r#"{"$":{"combine""#, r#"{"$.x":{"combine""#);
+    assert_ne!(bad, single_category_pact("4.0", true));
+    let (_, message) = read_err(&bad, "bad.json");
+    assert!(
+        message.contains("rule list or {\"$\": rule list}, found keys '$.x'"),
+        "{message}"
+    );
 }

@@ -148,8 +148,8 @@ pub(crate) fn check_rule(
                 .ok_or_else(|| format!("Expected {} to be a null value", describe(actual)))
         }
         MatchingRule::Boolean => {
-            let ok = actual.is_boolean()
-                || (from_string && matches!(actual.as_str(), Some("true" | "false")));
+            // The V4 specification: "a boolean value, or the string values true and false".
+            let ok = actual.is_boolean() || matches!(actual.as_str(), Some("true" | "false"));
             ok.then_some(())
                 .ok_or_else(|| format!("Expected {} to match a boolean", describe(actual)))
         }

@@ -912,10 +912,11 @@ impl MatchingRules {
             if rules.is_empty() {
                 continue;
             }
-            let v = if c.is_single() {
-                rules.single().map(RuleList::to_json).unwrap_or(Value::Null)
-            } else {
-                rules.to_json()
+            // As pact-reference writes them: `path` flat, `status` and `method` keyed by `$`.
+            let v = match (c, rules.single()) {
+                (Category::Path, Some(list)) => list.to_json(),
+                (Category::Status | Category::Method, Some(list)) => json!({"$": list.to_json()}),
+                _ => rules.to_json(),
             };
             m.insert(c.name().to_string(), v);
         }
