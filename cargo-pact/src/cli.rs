@@ -134,6 +134,8 @@ pub struct VerifyArgs {
     #[arg(long = "enable-pending", help_heading = "Broker")]
     pub enable_pending: bool,
     /// Include work-in-progress pacts published since this date (needs a branch or tags).
+    /// WIP pacts are pending: this implies --enable-pending, and their failures never fail
+    /// the run.
     #[arg(
         long = "include-wip-pacts-since",
         value_name = "DATE",

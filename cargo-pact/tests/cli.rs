@@ -395,6 +395,12 @@ type Received =
 /// A Pact Broker serving the example pact for verification, recording every request.
 /// Its links name another host: clients keep only the path (broker-api.md, 1.0).
 fn recording_broker(received: Received) -> String {
+    broker_serving(received, false)
+}
+
+/// As [`recording_broker`], with the pact listed as work in progress (`wip: true`) but not
+/// pending when `wip`.
+fn broker_serving(received: Received, wip: bool) -> String {
     let pact: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(example_pact()).unwrap()).unwrap();
     let filter = warp::method()
@@ -412,7 +418,7 @@ fn recording_broker(received: Received) -> String {
                 (_, "/pacts/provider/Provider/for-verification") => json!({
                     "_embedded": {"pacts": [{
                         "shortDescription": "latest from main branch",
-                        "verificationProperties": {"pending": false, "notices": [
+                        "verificationProperties": {"pending": false, "wip": wip, "notices": [
                             {"when": "before_verification", "text": "The pact is verified because it is the latest from main"}]},
                         "_links": {"self": {"href": pact_url, "name": "Pact between Consumer (1.0.0) and Provider"}}}]},
                     "_links": {"self": {"href": format!("{b}/pacts/provider/Provider/for-verification")}}}),
@@ -437,8 +443,12 @@ fn recording_broker(received: Received) -> String {
 }
 
 fn verify_from_broker(provider: &str, broker: &str) -> Output {
+    verify_from_broker_with(provider, broker, &["--enable-pending"])
+}
+
+fn verify_from_broker_with(provider: &str, broker: &str, extra: &[&str]) -> Output {
     let state_url = format!("{provider}/api/_pact/state");
-    cargo_pact(&[
+    let mut args = vec![
         "verify",
         "--provider-name",
         "Provider",
@@ -450,7 +460,6 @@ fn verify_from_broker(provider: &str, broker: &str) -> Output {
         broker,
         "--consumer-version-selectors",
         r#"{"mainBranch":true}"#,
-        "--enable-pending",
         "--provider-branch",
         "main",
         "--provider-tags",
@@ -462,7 +471,9 @@ fn verify_from_broker(provider: &str, broker: &str) -> Output {
         "http://ci.invalid/1",
         "--broker-token",
         "tok",
-    ])
+    ];
+    args.extend(extra);
+    cargo_pact(&args)
 }
 
 #[test]
@@ -544,6 +555,42 @@ fn a_failed_verification_from_a_broker_publishes_a_failed_result() {
         .3;
     assert_eq!(result["success"], false);
     assert_eq!(result["testResults"][0]["success"], false);
+}
+
+#[test]
+fn a_wip_pact_never_fails_the_build_and_asks_for_pending_status() {
+    let received = Received::default();
+    // Listed as WIP, but not pending: the broker's word on pending is not needed.
+    let broker = broker_serving(received.clone(), true);
+    let provider = serve(
+        states::state_filter(ProductStates(Store::default()))
+            .or(warp::get()
+                .map(|| warp::reply::Reply::into_response(warp::http::StatusCode::NOT_FOUND)))
+            .unify(),
+    );
+    let output = verify_from_broker_with(
+        &provider,
+        &broker,
+        &["--include-wip-pacts-since", "2026-01-01"],
+    );
+    let out = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(out.contains("FAILED (pending)"), "{out}");
+    let received = received.lock().unwrap();
+    let query = &received
+        .iter()
+        .find(|r| r.0 == "POST" && r.1.ends_with("/for-verification"))
+        .expect("a pacts-for-verification request")
+        .3;
+    assert_eq!(query["includePendingStatus"], true, "{query}");
+    assert_eq!(query["includeWipPactsSince"], "2026-01-01", "{query}");
+    // The failed result is still published: the broker needs it to leave WIP.
+    let result = &received
+        .iter()
+        .find(|r| r.1.ends_with("/verification-results"))
+        .expect("a result")
+        .3;
+    assert_eq!(result["success"], false);
 }
 
 /// `cargo pact` run in `dir`.

@@ -45,7 +45,9 @@ pub struct BrokerSource {
     pub consumer_version_tags: Vec<String>,
     /// Ask the broker which pacts are pending.
     pub enable_pending: bool,
-    /// Include work-in-progress pacts published since this date (`2026-01-01`).
+    /// Include work-in-progress pacts published since this date (`2026-01-01`). WIP pacts
+    /// are pending: this asks for pending status too, and a WIP pact's failures never fail
+    /// the run.
     pub include_wip_pacts_since: Option<String>,
     /// The provider's branch (for pending and WIP calculations).
     pub provider_branch: Option<String>,
@@ -271,7 +273,10 @@ pub(crate) async fn load(
                 consumer_version_selectors: selectors,
                 provider_version_tags: b.provider_tags.clone(),
                 provider_version_branch: b.provider_branch.clone(),
-                include_pending_status: b.enable_pending,
+                // WIP pacts are pending by definition: asking for them asks for pending
+                // status too (pact-jvm drops WIP without pending; pact_verifier sends both
+                // flags as given and can then fail a build on a WIP pact).
+                include_pending_status: b.enable_pending || b.include_wip_pacts_since.is_some(),
                 include_wip_pacts_since: b.include_wip_pacts_since.clone(),
             };
             let mut out = Vec::new();
@@ -279,7 +284,8 @@ pub(crate) async fn load(
             for listed in client.pacts_for_verification(provider, &request).await? {
                 let fetched = client.fetch_pact(&listed.url).await?;
                 let mut loaded = from_fetched(client.clone(), fetched)?;
-                loaded.pending = listed.pending;
+                // A WIP pact never fails the build, whatever the broker says of pending.
+                loaded.pending = listed.pending || listed.wip;
                 loaded.notices = listed.notices;
                 if !listed.short_description.is_empty() {
                     loaded.name = format!("{} ({})", loaded.name, listed.short_description);
