@@ -1,6 +1,8 @@
 //! Verification figures: interactions per second through the verifier (1,000 interactions,
-//! each with a provider state set up and torn down over HTTP, one at a time in pact order),
-//! and a `cargo pact verify` process's start-to-first-request time.
+//! each with a provider state set up and torn down over HTTP, one at a time in pact order);
+//! a `cargo pact verify` process's start-to-first-request time; and the wall time and peak
+//! memory of a `cargo pact verify` process on 1,000 interactions that share three regexes
+//! and a date pattern (each pattern should be compiled once, not once per interaction).
 //!
 //! `cargo bench -p cargo-pact --bench verify`
 
@@ -93,6 +95,75 @@ fn pact_file(n: u64) -> std::path::PathBuf {
     path
 }
 
+/// 1,000 interactions without states whose responses share three regex rules and a date
+/// rule, and the provider that answers them (any path, the same body).
+fn shared_pattern_pact() -> (std::path::PathBuf, String) {
+    let interactions: Vec<Value> = (0..1000)
+        .map(|id| {
+            json!({
+                "description": format!("a request for order {id}"),
+                "request": {"method": "GET", "path": format!("/orders/{id}")},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"id": "ord-1", "email": "a@example.com", "ref": "AB-12", "date": "2026-01-02"},
+                    "matchingRules": {"body": {
+                        "$.id": {"matchers": [{"match": "regex", "regex": "ord-\\d+"}]},
+                        "$.email": {"matchers": [{"match": "regex", "regex": "[\\w.]+@[\\w.]+\\.\\w+"}]},
+                        "$.ref": {"matchers": [{"match": "regex", "regex": "\\p{Lu}{2}-\\d{2,}"}]},
+                        "$.date": {"matchers": [{"match": "date", "date": "yyyy-MM-dd"}]}
+                    }}
+                }
+            })
+        })
+        .collect();
+    let pact = json!({
+        "consumer": {"name": "BenchConsumer"},
+        "provider": {"name": "BenchProvider"},
+        "interactions": interactions,
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+    });
+    let path = std::env::temp_dir().join(format!(
+        "pact-verify-bench-shared-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, pact.to_string()).unwrap();
+    let body =
+        json!({"id": "ord-77", "email": "b.c@example.org", "ref": "XY-345", "date": "2026-11-30"});
+    let url =
+        serve(warp::get().map(move || warp::reply::Reply::into_response(warp::reply::json(&body))));
+    (path, url)
+}
+
+/// Wall time and peak resident memory (KiB) of one `cargo pact verify` of `pact`, measured
+/// by GNU time (None without it).
+fn timed_verify(pact: &std::path::Path, url: &str) -> Option<(f64, u64)> {
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%e %M"])
+        .arg(env!("CARGO_BIN_EXE_cargo-pact"))
+        .args([
+            "pact",
+            "verify",
+            "--provider-name",
+            "BenchProvider",
+            "--provider-base-url",
+            url,
+        ])
+        .arg("--file")
+        .arg(pact)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut figures = stderr.lines().last()?.split_whitespace();
+    Some((figures.next()?.parse().ok()?, figures.next()?.parse().ok()?))
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -159,6 +230,20 @@ fn main() {
         median(starts.clone()),
         starts.iter().min().unwrap()
     );
+    let (shared, shared_url) = shared_pattern_pact();
+    let mut runs: Vec<(f64, u64)> = (0..5)
+        .filter_map(|_| timed_verify(&shared, &shared_url))
+        .collect();
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    match runs.get(runs.len() / 2) {
+        Some((seconds, kib)) => println!(
+            "cargo pact verify, 1,000 interactions sharing 3 regexes and a date pattern: median {seconds:.2} s, peak {:.1} MB (5 runs, peaks {})",
+            *kib as f64 / 1024.0,
+            runs.iter().map(|r| format!("{:.1}", r.1 as f64 / 1024.0)).collect::<Vec<_>>().join(", ")
+        ),
+        None => println!("shared-pattern verify: skipped (no /usr/bin/time)"),
+    }
+    let _ = std::fs::remove_file(&shared);
     let _ = std::fs::remove_file(&big);
     let _ = std::fs::remove_file(&small);
 }

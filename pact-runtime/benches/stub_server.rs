@@ -79,7 +79,55 @@ fn micros(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
 
+/// 1,000 interactions whose request paths share one regex rule and whose responses share
+/// three body regexes and a date rule: read and started, each pattern is compiled once.
+fn shared_pattern_start() -> Duration {
+    let interactions: Vec<Value> = (0..INTERACTIONS)
+        .map(|n| {
+            json!({
+                "description": format!("order {n}"),
+                "providerStates": [{"name": format!("order {n} exists")}],
+                "request": {
+                    "method": "GET", "path": format!("/orders/{n}"),
+                    "matchingRules": {"path": {"matchers": [{"match": "regex", "regex": r"/orders/\p{Nd}+"}]}}
+                },
+                "response": {
+                    "status": 200,
+                    "body": {"id": "ord-1", "email": "a@example.com", "ref": "AB-12", "date": "2026-01-02"},
+                    "matchingRules": {"body": {
+                        "$.id": {"matchers": [{"match": "regex", "regex": r"ord-\d+"}]},
+                        "$.email": {"matchers": [{"match": "regex", "regex": r"[\w.]+@[\w.]+\.\w+"}]},
+                        "$.ref": {"matchers": [{"match": "regex", "regex": r"\p{Lu}{2}-\d{2,}"}]},
+                        "$.date": {"matchers": [{"match": "date", "date": "yyyy-MM-dd"}]}
+                    }}
+                }
+            })
+        })
+        .collect();
+    let text = json!({
+        "consumer": {"name": "BenchWeb"},
+        "provider": {"name": "BenchApi"},
+        "interactions": interactions,
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}
+    })
+    .to_string();
+    let start = Instant::now();
+    let pact = read_pact(&text, "bench").unwrap();
+    let server = StubServer::start(vec![pact], StubOptions::default()).unwrap();
+    let elapsed = start.elapsed();
+    drop(server);
+    elapsed
+}
+
 fn main() {
+    // The first run compiles the patterns; later ones find them compiled in the process.
+    let first = shared_pattern_start();
+    let mut again: Vec<Duration> = (0..4).map(|_| shared_pattern_start()).collect();
+    println!(
+        "stub server read and start, {INTERACTIONS} interactions sharing 4 regexes and a date pattern: first {}, then median {}",
+        micros(first),
+        micros(percentile(&mut again, 0.5))
+    );
     let (interactions, requests): (Vec<Value>, Vec<String>) =
         (0..INTERACTIONS).map(interaction).unzip();
     let pact = pact(interactions);

@@ -20,20 +20,80 @@ use std::sync::{Arc, OnceLock};
 
 /// A regular expression as written in a pact, applied to the whole value (anchored).
 ///
-/// The expression is checked when the pact is read but compiled on first use, once for all
-/// the clones of the rule: a pact repeats the same few expressions in many interactions, and
-/// compiling one (a hundred microseconds or more for `\d`) costs far more than reading it.
+/// The expression is checked when the pact is read but compiled on first use, once for the
+/// whole process: a pact repeats the same few expressions in many interactions, and compiling
+/// one (a hundred microseconds and a megabyte or more for `\d` or `\p{Lu}`) costs far more
+/// than reading it. Patterns are interned by their text ([`INTERNED`]), so every rule with
+/// the same expression, in any pact, the mock and stub servers and the verifier alike,
+/// shares one compiled regex.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     source: String,
     compiled: Arc<OnceLock<Result<regex::Regex, String>>>,
 }
 
+/// A compiled-on-first-use regex, shared by every [`Pattern`] of one text.
+type Compiled = Arc<OnceLock<Result<regex::Regex, String>>>;
+
+/// How many distinct expressions the process keeps compiled; past that the oldest is dropped
+/// from the table (the patterns holding it keep it), so a process reading endless generated
+/// pacts stays bounded.
+const INTERNED_CAPACITY: usize = 1024;
+
+/// The interned expressions: text to its shared compiled form, and insertion order.
+static INTERNED: std::sync::Mutex<
+    Option<(
+        std::collections::HashMap<String, Compiled>,
+        std::collections::VecDeque<String>,
+    )>,
+> = std::sync::Mutex::new(None);
+
+/// The shared compiled form of `source`, if it was interned (so it was checked already).
+fn interned(source: &str) -> Option<Compiled> {
+    let table = INTERNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    table.as_ref()?.0.get(source).cloned()
+}
+
+/// Interns `source` (already checked) and returns its shared compiled form.
+fn intern(source: &str) -> Compiled {
+    let mut table = INTERNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (map, order) = table.get_or_insert_with(Default::default);
+    if let Some(compiled) = map.get(source) {
+        return compiled.clone();
+    }
+    if map.len() >= INTERNED_CAPACITY {
+        if let Some(oldest) = order.pop_front() {
+            map.remove(&oldest);
+        }
+    }
+    let compiled = Compiled::default();
+    map.insert(source.to_string(), compiled.clone());
+    order.push_back(source.to_string());
+    compiled
+}
+
 impl Pattern {
     /// Checks `source`; the match must cover the whole value, as in the other Pact tools.
     /// Java's `\Q…\E` quoting (which Pact-JVM writes into pacts) is accepted: see
     /// [`translate_java_quoting`].
+    ///
+    /// ```
+    /// use pact_core::rules::Pattern;
+    /// let (a, b) = (Pattern::new(r"\d+").unwrap(), Pattern::new(r"\d+").unwrap());
+    /// assert!(a.is_match("42") && !b.is_match("4x"));
+    /// assert!(a.shares_compiled_form_with(&b), "one text, one compiled regex");
+    /// ```
     pub fn new(source: &str) -> Result<Pattern, regex::Error> {
+        if let Some(compiled) = interned(source) {
+            return Ok(Pattern {
+                source: source.to_string(),
+                compiled,
+            });
+        }
         let rust_source = translate_java_quoting(source);
         // The expression is checked on its own: inside the anchoring group an unbalanced one
         // such as `a)|(b` would parse, and mean something else.
@@ -54,8 +114,13 @@ impl Pattern {
         }
         Ok(Pattern {
             source: source.to_string(),
-            compiled: Arc::default(),
+            compiled: intern(source),
         })
+    }
+
+    /// True when both patterns use one compiled regex (interned by their text).
+    pub fn shares_compiled_form_with(&self, other: &Pattern) -> bool {
+        Arc::ptr_eq(&self.compiled, &other.compiled)
     }
 
     /// The expression as written.
@@ -953,6 +1018,43 @@ impl MatchingRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_repeated_across_pacts_is_compiled_once_and_the_table_stays_bounded() {
+        let rule = |text: &str| {
+            let v = serde_json::json!({"body": {"$.a": {"matchers": [{"match": "regex", "regex": text}]}}});
+            let rules = MatchingRules::from_json(&v).unwrap();
+            let list = rules
+                .category(Category::Body)
+                .unwrap()
+                .iter()
+                .next()
+                .unwrap()
+                .2
+                .clone();
+            match list.rules.as_slice() {
+                [MatchingRule::Regex(p)] => p.clone(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let first = rule(r"\p{Lu}{2}-\d+ shared");
+        for _ in 0..100 {
+            let again = rule(r"\p{Lu}{2}-\d+ shared");
+            assert!(again.shares_compiled_form_with(&first));
+        }
+        assert!(first.is_match("AB-12 shared"));
+        assert!(!rule(r"other").shares_compiled_form_with(&first));
+        for n in 0..INTERNED_CAPACITY + 10 {
+            let _ = rule(&format!("bounded-{n}"));
+        }
+        let table = INTERNED.lock().unwrap();
+        let (map, order) = table.as_ref().unwrap();
+        assert!(map.len() <= INTERNED_CAPACITY, "{}", map.len());
+        assert_eq!(map.len(), order.len());
+        // A pattern dropped from the table keeps working.
+        drop(table);
+        assert!(first.is_match("XY-3 shared"));
+    }
 
     #[test]
     fn java_literal_quoting_is_accepted_and_matches_literally() {
