@@ -898,3 +898,68 @@ fn a_v4_pact_with_rules_keyed_by_root_is_served_by_stub_and_verified_by_both_ver
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_provider_that_compresses_its_answer_is_verified_on_what_it_encodes() {
+    use std::io::Write;
+    let json_text = br#"{"id":7,"tags":["compressed","compressed","compressed","compressed","compressed","compressed","compressed","compressed"]}"#;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(json_text).unwrap();
+    let mut deflate = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    deflate.write_all(json_text).unwrap();
+    // The same JSON compressed with brotli (quality 11).
+    let br: Vec<u8> = vec![
+        27, 120, 0, 248, 29, 7, 206, 217, 60, 62, 188, 32, 8, 156, 218, 196, 90, 132, 172, 108,
+        111, 223, 108, 165, 245, 73, 22, 157, 174, 150, 68, 23, 112, 64, 147, 13, 252, 242, 145,
+        175, 4, 69, 165, 67, 159, 46, 240,
+    ];
+    let dir = temp_dir("compressed");
+    for (coding, bytes) in [
+        ("gzip", gzip.finish().unwrap()),
+        ("deflate", deflate.finish().unwrap()),
+        ("br", br),
+    ] {
+        let provider = serve(warp::get().map(move || {
+            warp::http::Response::builder()
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", coding)
+                .body(warp::hyper::body::Bytes::from(bytes.clone()))
+                .map(warp::reply::Reply::into_response)
+                .unwrap()
+        }));
+        let pact = dir.join(format!("{coding}.json"));
+        std::fs::write(
+            &pact,
+            json!({
+                "consumer": {"name": "Web"},
+                "provider": {"name": "Builds"},
+                "interactions": [{
+                    "description": format!("a {coding} answer"),
+                    "request": {"method": "GET", "path": "/builds/7", "headers": {"Accept-Encoding": coding}},
+                    "response": {
+                        "status": 200,
+                        "headers": {"Content-Type": "application/json"},
+                        "body": {"id": 7, "tags": ["compressed"]},
+                        "matchingRules": {"body": {"$.tags": {"matchers": [{"match": "type", "min": 1}]}}}
+                    }
+                }],
+                "metadata": {"pactSpecification": {"version": "3.0.0"}}
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let output = cargo_pact_in(
+            &dir,
+            &[
+                "verify",
+                "--provider-base-url",
+                &provider,
+                "--file",
+                pact.to_str().unwrap(),
+            ],
+        );
+        let out = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{coding}: {out}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

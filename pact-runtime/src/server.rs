@@ -282,12 +282,19 @@ fn actual_request(
 }
 
 /// Headers and body as received over HTTP, in pact terms: no headers is `None`, no bytes
-/// is an empty body, and the body carries the `Content-Type` it was sent with.
+/// is an empty body, and the body carries the `Content-Type` it was sent with. A body sent
+/// with `Content-Encoding: gzip`, `deflate` or `br` is decoded, as the reference verifier's
+/// HTTP client does, so the pact's body is compared with what was meant, not its encoding;
+/// the header stays, for a pact that expects it.
 pub(crate) fn received(headers: &HeaderMap, body: &[u8]) -> (Option<MultiMap>, Body) {
     let mut map = MultiMap::default();
     for (name, value) in headers {
         map.add(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
     }
+    let decoded = map
+        .get_ignore_case("content-encoding")
+        .and_then(|v| content_encoding::decode(v, body));
+    let body = decoded.as_deref().unwrap_or(body);
     let body = if body.is_empty() {
         Body::Empty
     } else {
@@ -398,4 +405,96 @@ pub(crate) fn with_cors(cors: bool, mut reply: Reply) -> Reply {
             .insert("access-control-allow-origin", HeaderValue::from_static("*"));
     }
     reply
+}
+
+/// HTTP content codings, undone.
+mod content_encoding {
+    use std::io::Read;
+
+    /// `body` with the codings of `header` (`Content-Encoding` values, applied in order)
+    /// undone; None when there is nothing to undo, a coding is unknown (`identity` aside) or
+    /// the bytes are not in it, so the body is matched as it came.
+    pub(super) fn decode(header: &[String], body: &[u8]) -> Option<Vec<u8>> {
+        let codings: Vec<String> = header
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|c| c.trim().to_ascii_lowercase())
+            .filter(|c| !c.is_empty() && c != "identity")
+            .collect();
+        if codings.is_empty() || body.is_empty() {
+            return None;
+        }
+        let mut bytes = body.to_vec();
+        // Applied first is listed first: undo them last to first.
+        for coding in codings.iter().rev() {
+            bytes = undo(coding, &bytes)?;
+        }
+        Some(bytes)
+    }
+
+    fn undo(coding: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        let read = match coding {
+            "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out),
+            // RFC 9110's deflate is zlib-wrapped; some servers send it raw.
+            "deflate" => flate2::read::ZlibDecoder::new(bytes)
+                .read_to_end(&mut out)
+                .or_else(|_| {
+                    out.clear();
+                    flate2::read::DeflateDecoder::new(bytes).read_to_end(&mut out)
+                }),
+            "br" => brotli_decompressor::Decompressor::new(bytes, 4096).read_to_end(&mut out),
+            _ => return None,
+        };
+        read.ok().map(|_| out)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::decode;
+        use std::io::Write;
+
+        /// `{"id":7,"tags":["compressed" ×8]}` compressed with brotli (quality 11).
+        pub(crate) const BROTLI: [u8; 47] = [
+            27, 120, 0, 248, 29, 7, 206, 217, 60, 62, 188, 32, 8, 156, 218, 196, 90, 132, 172, 108,
+            111, 223, 108, 165, 245, 73, 22, 157, 174, 150, 68, 23, 112, 64, 147, 13, 252, 242,
+            145, 175, 4, 69, 165, 67, 159, 46, 240,
+        ];
+
+        fn header(v: &str) -> Vec<String> {
+            vec![v.to_string()]
+        }
+
+        #[test]
+        fn gzip_deflate_and_br_are_undone_and_anything_else_is_left_alone() {
+            let text = br#"{"id":7,"tags":["compressed","compressed","compressed","compressed","compressed","compressed","compressed","compressed"]}"#;
+            let mut gzip =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            gzip.write_all(text).unwrap();
+            let gzip = gzip.finish().unwrap();
+            let mut zlib =
+                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            zlib.write_all(text).unwrap();
+            let zlib = zlib.finish().unwrap();
+            let mut raw =
+                flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+            raw.write_all(text).unwrap();
+            let raw = raw.finish().unwrap();
+            assert_eq!(decode(&header("gzip"), &gzip).unwrap(), text);
+            assert_eq!(decode(&header("GZIP"), &gzip).unwrap(), text);
+            assert_eq!(decode(&header("deflate"), &zlib).unwrap(), text);
+            assert_eq!(decode(&header("deflate"), &raw).unwrap(), text);
+            assert_eq!(decode(&header("br"), &BROTLI).unwrap(), text);
+            // Two codings, applied in the order listed.
+            let mut twice =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            twice.write_all(&zlib).unwrap();
+            let twice = twice.finish().unwrap();
+            assert_eq!(decode(&header("deflate, gzip"), &twice).unwrap(), text);
+            assert_eq!(decode(&header("identity"), text), None);
+            assert_eq!(decode(&header("zstd"), text), None);
+            // Bytes that are not in the coding they claim are matched as they came.
+            assert_eq!(decode(&header("gzip"), text), None);
+        }
+    }
 }

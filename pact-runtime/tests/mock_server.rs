@@ -330,3 +330,39 @@ fn a_v2_pact_refuses_what_v2_cannot_hold() {
     assert!(err.contains("a typed build: response generators"), "{err}");
     assert!(!err.contains("$.name"), "type rules are V2: {err}");
 }
+
+#[test]
+fn a_compressed_request_body_is_matched_as_the_json_it_encodes() {
+    use std::io::Write;
+    let dir = temp_dir("gzip");
+    let mut pact = PactBuilder::new("MockConsumer", "MockProvider");
+    pact.output_dir(&dir);
+    pact.interaction("a new order", |i| {
+        i.request
+            .post("/orders")
+            .json_body(Term::object([("id", integer(7))]));
+        i.response.status(201);
+    });
+    let server = pact.start_mock_server();
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(br#"{"id": 42}"#).unwrap();
+    let body = gzip.finish().unwrap();
+    let status = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            reqwest::Client::new()
+                .post(format!("{}/orders", server.url()))
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    assert_eq!(status.as_u16(), 201);
+    server.finish().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
