@@ -7,7 +7,10 @@
 
 pub mod regex_string;
 
-use crate::datetime::{evaluate_expression, DateTime, DateTimePattern, ExpressionKind};
+use crate::datetime::{
+    evaluate_expression, DateTime, DateTimePattern, ExpressionKind, DEFAULT_DATE_PATTERN,
+    DEFAULT_TIME_PATTERN,
+};
 use crate::model::{Body, JsonCache, MessageContents, MultiMap, Request, Response};
 use crate::rules::{translate_java_quoting, Category, PathExpr, PathToken};
 use serde_json::{json, Map, Value};
@@ -194,7 +197,7 @@ impl Generator {
             .and_then(Value::as_str)
             .ok_or_else(|| format!("a generator needs a 'type', found {v}"))?;
         let checked_pattern = |f: Option<String>| -> Result<Option<String>, String> {
-            if let Some(p) = &f {
+            if let Some(p) = f.as_deref().filter(|p| !p.is_empty()) {
                 DateTimePattern::parse(p).map_err(|e| e.to_string())?;
             }
             Ok(f)
@@ -388,7 +391,7 @@ impl Generator {
                     format,
                     expression,
                     ExpressionKind::Date,
-                    "yyyy-MM-dd",
+                    DEFAULT_DATE_PATTERN,
                     ctx.now
                 )?)
             }
@@ -397,7 +400,7 @@ impl Generator {
                     format,
                     expression,
                     ExpressionKind::Time,
-                    "HH:mm:ss",
+                    DEFAULT_TIME_PATTERN,
                     ctx.now
                 )?)
             }
@@ -405,6 +408,7 @@ impl Generator {
                 format,
                 expression,
                 ExpressionKind::DateTime,
+                // Generated timestamps keep their offset-less default.
                 "yyyy-MM-dd'T'HH:mm:ss",
                 ctx.now
             )?),
@@ -453,8 +457,13 @@ impl Generator {
         default: &str,
         now: DateTime,
     ) -> Result<String, GeneratorError> {
-        let pattern = DateTimePattern::parse(format.as_deref().unwrap_or(default))
-            .map_err(|e| GeneratorError(e.to_string()))?;
+        let pattern = DateTimePattern::parse(
+            format
+                .as_deref()
+                .filter(|f| !f.is_empty())
+                .unwrap_or(default),
+        )
+        .map_err(|e| GeneratorError(e.to_string()))?;
         let at = match expression {
             Some(e) => {
                 evaluate_expression(e, kind, now).map_err(|e| GeneratorError(e.to_string()))?

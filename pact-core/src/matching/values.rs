@@ -215,15 +215,20 @@ fn check_size(actual: &Value, min: Option<usize>, max: Option<usize>) -> Result<
     Ok(())
 }
 
+/// As in pact-reference, a value that is not a string is matched as its JSON
+/// text (`null` as the empty string).
 fn check_pattern(p: &DateTimePattern, what: &str, actual: &Value) -> Result<(), String> {
-    match actual {
-        Value::String(s) if p.matches(s) => Ok(()),
-        _ => Err(format!(
-            "Expected {} to match a {what} pattern of '{}'",
-            quoted(actual),
+    let text = match actual {
+        Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+        Value::Null => std::borrow::Cow::Borrowed(""),
+        other => std::borrow::Cow::Owned(other.to_string()),
+    };
+    p.check(&text).map_err(|reason| {
+        format!(
+            "Expected '{text}' to match a {what} pattern of '{}': {reason}",
             p.as_str()
-        )),
-    }
+        )
+    })
 }
 
 /// Semantic Versioning 2.0.0: `MAJOR.MINOR.PATCH[-pre][+build]`, no leading zeros: what

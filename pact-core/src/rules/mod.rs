@@ -12,7 +12,9 @@ pub use index::{Cursor, RuleIndex};
 
 pub use path::{push_segment, render_path, token_weight, PathError, PathExpr, PathToken, Segment};
 
-use crate::datetime::DateTimePattern;
+use crate::datetime::{
+    DateTimePattern, DEFAULT_DATE_PATTERN, DEFAULT_TIMESTAMP_PATTERN, DEFAULT_TIME_PATTERN,
+};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -361,14 +363,18 @@ impl MatchingRule {
                 (None, None) => MatchingRule::Type,
             })
         };
+        // As in pact-reference, a bad pattern is kept and fails only the rule
+        // that uses it; an empty or missing one means the default.
         let pattern = |key: &str, alt: &str| -> Result<DateTimePattern, String> {
-            let p = str_field(key).or_else(|| str_field(alt));
+            let p = str_field(key)
+                .or_else(|| str_field(alt))
+                .filter(|p| !p.is_empty());
             let default = match alt {
-                "date" => "yyyy-MM-dd",
-                "time" => "HH:mm:ss",
-                _ => "yyyy-MM-dd'T'HH:mm:ss",
+                "date" => DEFAULT_DATE_PATTERN,
+                "time" => DEFAULT_TIME_PATTERN,
+                _ => DEFAULT_TIMESTAMP_PATTERN,
             };
-            DateTimePattern::parse(p.unwrap_or(default)).map_err(|e| e.to_string())
+            Ok(DateTimePattern::parse_lenient(p.unwrap_or(default)))
         };
         let match_type = match obj.get("match") {
             Some(Value::String(s)) => s.as_str(),
