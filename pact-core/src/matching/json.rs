@@ -80,6 +80,7 @@ impl<'r> JsonComparison<'r> {
     ) {
         let cascaded = cursor.is_cascaded();
         let rules = acting(cursor.rules(), cascaded);
+        let inherited = Inherited::of(cursor);
         match (e, a) {
             (Value::Object(em), Value::Object(am)) => {
                 self.compare_objects(cursor, path, rules, (e, em), (a, am))
@@ -87,6 +88,7 @@ impl<'r> JsonComparison<'r> {
             (Value::Array(el), Value::Array(al)) => {
                 self.compare_arrays(cursor, path, rules, (e, el), (a, al))
             }
+            _ if inherited.any_value => {}
             _ => match rules {
                 Some(list) => {
                     self.apply(list, cascaded, path, e, a);
@@ -145,6 +147,8 @@ impl<'r> JsonComparison<'r> {
     ) {
         let mut ignore_keys = false;
         let mut values_mode = false;
+        // `eachValue` compares every value with its own rules, in place of the usual walk.
+        let mut each_value = false;
         let cascaded = cursor.is_cascaded();
         if let Some(list) = rules {
             self.apply(list, cascaded, path, e, a);
@@ -173,6 +177,7 @@ impl<'r> JsonComparison<'r> {
                     }
                     MatchingRule::EachValue(inner) => {
                         ignore_keys = true;
+                        each_value = true;
                         let rules = item_rules(inner);
                         let first = em.values().next();
                         for (k, v) in am {
@@ -188,7 +193,8 @@ impl<'r> JsonComparison<'r> {
         // themselves, if any, then goes in front of the children's mismatches.
         let at = self.mismatches.len();
         let mut missing = false;
-        if values_mode {
+        if each_value {
+        } else if values_mode {
             let first = em.values().next();
             for (k, av) in am {
                 if let Some(ev) = em.get(k).or(first) {
@@ -265,6 +271,21 @@ impl<'r> JsonComparison<'r> {
         (a, al): (&'v Value, &'v [Value]),
     ) {
         let cascaded = cursor.is_cascaded();
+        let inherited = Inherited::of(cursor);
+        if inherited.any_list {
+            return;
+        }
+        if inherited.lenient_lists && !rules.is_some_and(|l| has_type_rule(l, cascaded)) {
+            // Items past the actual ones are not missing; extra ones follow the first example.
+            let Some(first) = el.first() else { return };
+            for (i, av) in al.iter().enumerate() {
+                let ev = el.get(i).unwrap_or(first);
+                self.child(cursor, path, Segment::Index(i), |s, c, p| {
+                    s.compare(c, p, ev, av)
+                });
+            }
+            return;
+        }
         if let Some(list) = rules {
             self.apply(list, cascaded, path, e, a);
             for rule in list.rules.iter().filter_map(|r| effective(r, cascaded)) {
@@ -333,6 +354,45 @@ impl<'r> JsonComparison<'r> {
                 });
             }
         }
+    }
+}
+
+/// What the structural rules (`values`, `eachKey`, `eachValue`, `arrayContains`) mean below
+/// the path they were written for, as pact-reference applies them there: they leave
+/// `equality` in charge of values (`values`) or accept any value (the others), and lists
+/// under them may be shorter than their example, longer ones following its first item
+/// (`eachValue` accepts any list).
+#[derive(Debug, Clone, Copy, Default)]
+struct Inherited {
+    /// Any value that is not an object or list where its example is one passes.
+    any_value: bool,
+    /// Any list passes.
+    any_list: bool,
+    /// Lists need not be as long as their example.
+    lenient_lists: bool,
+}
+
+impl Inherited {
+    fn of(cursor: &Cursor<'_>) -> Inherited {
+        let Some(list) = cursor.rules().filter(|_| cursor.is_cascaded()) else {
+            return Inherited::default();
+        };
+        let mut out = Inherited::default();
+        for rule in &list.rules {
+            match rule {
+                MatchingRule::Values => out.lenient_lists = true,
+                MatchingRule::EachKey(_) | MatchingRule::ArrayContains(_) => {
+                    out.any_value = true;
+                    out.lenient_lists = true;
+                }
+                MatchingRule::EachValue(_) => {
+                    out.any_value = true;
+                    out.any_list = true;
+                }
+                _ => {}
+            }
+        }
+        out
     }
 }
 
@@ -440,7 +500,7 @@ mod tests {
     }
 
     #[test]
-    fn structural_rules_do_not_reach_below_where_they_are_written() {
+    fn structural_rules_below_where_they_are_written_act_as_pact_reference_has_them() {
         let each_key = MatchingRule::EachKey(vec![MatchingRule::Regex(
             crate::rules::Pattern::new("[a-z]+").unwrap(),
         )]);
@@ -452,16 +512,67 @@ mod tests {
             false
         )
         .is_empty());
-        // Below `$.m` values still compare: eachKey says nothing about them.
-        let grandchild = json!({"m": {"a": {"deep": "x"}}});
+        // Below `$.m` eachKey accepts any value, and lists of any length (pact-reference's
+        // verdicts, found by the differential check); keys of nested objects still count.
+        let grandchild = json!({"m": {"a": {"deep": "x", "list": [1, 2]}}});
+        assert!(run(
+            &[("$.m", each_key.clone())],
+            grandchild.clone(),
+            json!({"m": {"a": {"deep": 5, "list": [3]}}}),
+            false
+        )
+        .is_empty());
         assert_eq!(
             run(
                 &[("$.m", each_key)],
                 grandchild,
-                json!({"m": {"a": {"deep": "y"}}}),
+                json!({"m": {"a": {}}}),
+                false
+            )
+            .len(),
+            1
+        );
+        // Below `values`, values compare, and lists may be shorter.
+        let values = [("$.m", MatchingRule::Values)];
+        let e = json!({"m": {"a": {"deep": "x", "list": [1, 2]}}});
+        assert!(run(
+            &values,
+            e.clone(),
+            json!({"m": {"a": {"deep": "x", "list": [1]}}}),
+            false
+        )
+        .is_empty());
+        assert_eq!(
+            run(
+                &values,
+                e,
+                json!({"m": {"a": {"deep": "y", "list": [1, 2, 2]}}}),
                 false
             ),
-            ["$.m.a.deep Expected 'y' (String) to be equal to 'x' (String)"]
+            [
+                "$.m.a.deep Expected 'y' (String) to be equal to 'x' (String)",
+                "$.m.a.list[2] Expected 2 (Integer) to be equal to 1 (Integer)"
+            ]
+        );
+        // eachValue's rules are the values' own: type there reaches all the way down.
+        let each_value = [("$.m", MatchingRule::EachValue(vec![MatchingRule::Type]))];
+        let e = json!({"m": {"a": {"deep": "x", "list": [1, 2]}}});
+        assert!(run(
+            &each_value,
+            e.clone(),
+            json!({"m": {"a": {"deep": "y", "list": [3]}}}),
+            false
+        )
+        .is_empty());
+        assert_eq!(
+            run(
+                &each_value,
+                e,
+                json!({"m": {"a": {"deep": 1, "list": [3]}}}),
+                false
+            )
+            .len(),
+            1
         );
     }
 
@@ -486,7 +597,10 @@ mod tests {
             false,
         );
         assert_eq!(m.len(), 1);
-        assert!(run(&[], json!([1]), json!([1.0]), false).is_empty());
+        // An integer never equals a decimal (pact-reference's verdict, found by the
+        // differential check).
+        assert_eq!(run(&[], json!([1]), json!([1.0]), false).len(), 1);
+        assert!(run(&[], json!([1.5]), json!([1.5]), false).is_empty());
     }
 
     #[test]

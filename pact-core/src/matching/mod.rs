@@ -439,7 +439,13 @@ fn match_headers(
         let equal = if PARAMETERISED_HEADERS.contains(&lower.as_str()) {
             ev.len() == av.len() && ev.iter().zip(&av).all(|(e, a)| parameterised_equal(e, a))
         } else {
-            ev == av
+            // Value by value as sent (pact-reference's verdict): `a, b` on one line equals
+            // `a,b`, but not `a` and `b` on two lines.
+            evs.len() == avs.len()
+                && evs.iter().zip(avs).all(|(e, a)| {
+                    header_values(name, std::slice::from_ref(e))
+                        == header_values(name, std::slice::from_ref(a))
+                })
         };
         if !equal {
             let (e, a) = (evs.join(", "), avs.join(", "));

@@ -60,12 +60,14 @@ pub(crate) fn check_rule(
     match rule {
         MatchingRule::Equality => {
             let equal = match (expected, actual) {
-                // Integers compare exactly (ids above 2^53 differ); 1 and 1.0 are equal.
+                // Integers compare exactly (ids above 2^53 differ); an integer never equals a
+                // decimal, so 1 and 1.0 differ, as in pact-reference.
                 (Value::Number(e), Value::Number(a)) => {
                     match (e.as_i64(), a.as_i64(), e.as_u64(), a.as_u64()) {
                         (Some(x), Some(y), _, _) => x == y,
                         (_, _, Some(x), Some(y)) => x == y,
-                        _ => e.as_f64() == a.as_f64(),
+                        _ if e.is_f64() && a.is_f64() => e.as_f64() == a.as_f64(),
+                        _ => false,
                     }
                 }
                 _ => expected == actual,
@@ -80,14 +82,22 @@ pub(crate) fn check_rule(
                 ))
             }
         }
-        MatchingRule::Regex(p) => match text(actual) {
-            Some(s) if p.is_match(&s) => Ok(()),
-            _ => Err(format!(
-                "Expected {} to match '{}'",
-                quoted(actual),
-                p.as_str()
-            )),
-        },
+        MatchingRule::Regex(p) => {
+            // A null is matched as its JSON text, `null`, as pact-reference does.
+            let value = if actual.is_null() {
+                Some("null".to_string())
+            } else {
+                text(actual)
+            };
+            match value {
+                Some(s) if p.is_match(&s) => Ok(()),
+                _ => Err(format!(
+                    "Expected {} to match '{}'",
+                    quoted(actual),
+                    p.as_str()
+                )),
+            }
+        }
         MatchingRule::Type => {
             if same_type(expected, actual) || (from_string && actual.is_string()) {
                 Ok(())
