@@ -13,6 +13,9 @@ use warp::Filter;
 mod warp_server;
 use warp_server::serve;
 
+#[path = "support/peers.rs"]
+mod peers;
+
 const BIN: &str = env!("CARGO_BIN_EXE_cargo-pact");
 
 fn example_pact() -> PathBuf {
@@ -422,7 +425,8 @@ fn broker_serving(received: Received, wip: bool) -> String {
                             {"when": "before_verification", "text": "The pact is verified because it is the latest from main"}]},
                         "_links": {"self": {"href": pact_url, "name": "Pact between Consumer (1.0.0) and Provider"}}}]},
                     "_links": {"self": {"href": format!("{b}/pacts/provider/Provider/for-verification")}}}),
-                ("GET", "/pacts/provider/Provider/consumer/Consumer/pact-version/abc") => {
+                ("GET", "/pacts/provider/Provider/consumer/Consumer/pact-version/abc")
+                | ("GET", "/pacts/provider/Provider/consumer/Consumer/latest") => {
                     let mut doc = pact.clone();
                     doc["_links"] = json!({
                         "pb:publish-verification-results": {"href": format!("{pact_url}/verification-results")},
@@ -783,22 +787,6 @@ fn a_run_that_verifies_nothing_exits_1_with_the_reason_unless_told_to_ignore_it(
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// The reference implementation's CLI (`pact`, from PyPI `pact-python-cli==1!0.10.9`), at
-/// `PACT_REFERENCE_CLI`. CI installs it; elsewhere a test that needs it says it skipped.
-fn reference_cli(test: &str) -> Option<PathBuf> {
-    match std::env::var_os("PACT_REFERENCE_CLI").map(PathBuf::from) {
-        Some(path) if path.is_file() => Some(path),
-        found => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{test}: PACT_REFERENCE_CLI ({found:?}) must name the reference `pact` binary in CI"
-            );
-            eprintln!("{test}: skipped the reference verifier: PACT_REFERENCE_CLI is not set");
-            None
-        }
-    }
-}
-
 /// Starts `cargo pact stub` on `pact` (port 0) and returns the process and its URL.
 fn start_stub(pact: &std::path::Path) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
@@ -871,7 +859,7 @@ fn a_v4_pact_with_rules_keyed_by_root_is_served_by_stub_and_verified_by_both_ver
         ],
     );
     let out = text(&output);
-    let reference = reference_cli("keyed rules").map(|cli| {
+    let reference = peers::reference_cli("keyed rules").map(|cli| {
         Command::new(cli)
             .args(["verifier", "--file", verified.to_str().unwrap()])
             .args([
@@ -961,5 +949,117 @@ fn a_provider_that_compresses_its_answer_is_verified_on_what_it_encodes() {
         let out = text(&output);
         assert_eq!(output.status.code(), Some(0), "{coding}: {out}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_seed_s_pact_verifies_from_a_file_url_with_the_seed_s_flags_outside_any_project() {
+    let Some(python_path) = peers::pact_python2("seed pact") else {
+        return;
+    };
+    let dir = temp_dir("seed-pact");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/seed_consumer.py");
+    let consumer = Command::new("python3")
+        .arg(&script)
+        .arg(&dir)
+        .arg(port.to_string())
+        .env("PYTHONPATH", &python_path)
+        .env("PACT_DO_NOT_TRACK", "true")
+        .output()
+        .unwrap();
+    assert!(
+        consumer.status.success(),
+        "the seed's consumer test: {}",
+        text(&consumer)
+    );
+    let pact = dir.join("consumer-provider.json");
+    let written = std::fs::read_to_string(&pact).unwrap();
+    assert!(
+        written.contains(r#""method": "get""#) && written.contains(r#""providerState""#),
+        "{written}"
+    );
+    // A provider with the build once its state is set up, recording the state requests.
+    let states = Received::default();
+    let recorded = states.clone();
+    let provider = serve(
+        warp::post()
+            .and(warp::path!("api" / "_pact" / "state"))
+            .and(warp::body::json())
+            .map(move |body: serde_json::Value| {
+                recorded
+                    .lock()
+                    .unwrap()
+                    .push(("POST".into(), String::new(), None, body));
+                warp::reply::Reply::into_response(warp::reply::json(&json!({})))
+            })
+            .or(warp::path!("builds" / u64).map(|id: u64| {
+                warp::reply::Reply::into_response(warp::reply::json(&json!({
+                    "name": format!("#{id}"), "completed": false,
+                    "info": {"build_time": 9, "started_by": "cron"}
+                })))
+            }))
+            .unify(),
+    );
+    let output = cargo_pact_in(
+        &dir,
+        &[
+            "verify",
+            &format!("--provider-base-url={provider}"),
+            &format!("--provider-states-setup-url={provider}/api/_pact/state"),
+            "--provider-app-version",
+            "latest",
+            &format!("--pact-url=file://{}", pact.display()),
+        ],
+    );
+    let out = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("Verifying a pact between Consumer and Provider"),
+        "{out}"
+    );
+    assert!(out.contains("1 interaction verified: 1 passed"), "{out}");
+    let states = states.lock().unwrap();
+    assert_eq!(states[0].3["state"], "build 3455 exists", "{:?}", states);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_seed_s_command_line_verifies_a_broker_pact_url_and_publishes_through_its_link() {
+    let dir = temp_dir("seed-broker");
+    let received = Received::default();
+    let broker = recording_broker(received.clone());
+    let provider = serve(routes(Store::default()));
+    // As the seed spells it, every flag `=`-joined, no provider name anywhere.
+    let output = cargo_pact_in(
+        &dir,
+        &[
+            "verify",
+            &format!("--provider-base-url={provider}"),
+            "--pact-broker-username=ci",
+            "--pact-broker-password=s3cret",
+            "--publish-verification-results",
+            "--provider-app-version",
+            "latest",
+            &format!("--provider-states-setup-url={provider}/api/_pact/state"),
+            &format!("--pact-url={broker}/pacts/provider/Provider/consumer/Consumer/latest"),
+        ],
+    );
+    let out = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(out.contains("verification result published"), "{out}");
+    assert!(!out.contains("s3cret"), "{out}");
+    let received = received.lock().unwrap();
+    let (_, _, auth, result) = received
+        .iter()
+        .find(|r| r.0 == "POST" && r.1.ends_with("/pact-version/abc/verification-results"))
+        .expect("the result, posted to the pact's pb:publish-verification-results link");
+    assert_eq!(auth.as_deref(), Some("Basic Y2k6czNjcmV0"));
+    assert_eq!(result["success"], true);
+    assert_eq!(result["providerApplicationVersion"], "latest");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -3,22 +3,24 @@
 //! `pact-python-cli==1!0.10.9`, at `PACT_REFERENCE_CLI`) and by ours, every verdict compared.
 //! Prints `differential: N verdicts compared, M differ` and each difference; fails on any.
 //!
-//! Without `PACT_REFERENCE_CLI` it says it skipped (CI installs the reference, and there a
-//! missing one is a failure).
+//! Without the reference installed (`.ci/install-peers`) it says it skipped; under CI a
+//! missing one is a failure.
 
 mod cases;
+#[path = "../../cargo-pact/tests/support/peers.rs"]
+mod peers;
 
 use cases::{Actual, Case};
 use pact_runtime::verifier::{PactSource, Verifier};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
 
 fn main() -> ExitCode {
-    let Some(cli) = reference_cli() else {
+    let Some(cli) = peers::reference_cli("differential") else {
         return ExitCode::SUCCESS;
     };
     let cases = cases::all();
@@ -74,21 +76,6 @@ fn verdict_text(v: Option<&bool>) -> &'static str {
         Some(true) => "pass",
         Some(false) => "fail",
         None => "no verdict",
-    }
-}
-
-fn reference_cli() -> Option<PathBuf> {
-    match std::env::var_os("PACT_REFERENCE_CLI").map(PathBuf::from) {
-        Some(path) if path.is_file() => Some(path),
-        found => {
-            if std::env::var_os("CI").is_some() {
-                panic!(
-                    "PACT_REFERENCE_CLI ({found:?}) must name the reference `pact` binary in CI"
-                );
-            }
-            println!("differential: skipped: PACT_REFERENCE_CLI does not name the reference `pact` binary");
-            None
-        }
     }
 }
 

@@ -42,13 +42,14 @@ type Compiled = Arc<OnceLock<Result<regex::Regex, String>>>;
 /// pacts stays bounded.
 const INTERNED_CAPACITY: usize = 1024;
 
-/// The interned expressions: text to its shared compiled form, and insertion order.
-static INTERNED: std::sync::Mutex<
-    Option<(
-        std::collections::HashMap<String, Compiled>,
-        std::collections::VecDeque<String>,
-    )>,
-> = std::sync::Mutex::new(None);
+/// Interned expressions: text to its shared compiled form, and the texts in insertion order.
+type Table = (
+    std::collections::HashMap<String, Compiled>,
+    std::collections::VecDeque<String>,
+);
+
+/// The interned expressions of the process.
+static INTERNED: std::sync::Mutex<Option<Table>> = std::sync::Mutex::new(None);
 
 /// The shared compiled form of `source`, if it was interned (so it was checked already).
 fn interned(source: &str) -> Option<Compiled> {
