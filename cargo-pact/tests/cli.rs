@@ -314,24 +314,8 @@ fn provider_cmd_that_exits_is_reported_with_exit_3() {
 
 #[test]
 fn stub_serves_the_example_pact() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let mut child = Command::new(BIN)
-        .args([
-            "pact",
-            "stub",
-            "--file",
-            example_pact().to_str().unwrap(),
-            "--port",
-            "0",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    use std::io::{Read, Write};
+    let (mut child, url, line) = start_stub(&example_pact());
     assert!(
         line.starts_with("stub server for 1 interactions listening on http://127.0.0.1:"),
         "{line}"
@@ -787,8 +771,9 @@ fn a_run_that_verifies_nothing_exits_1_with_the_reason_unless_told_to_ignore_it(
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Starts `cargo pact stub` on `pact` (port 0) and returns the process and its URL.
-fn start_stub(pact: &std::path::Path) -> (std::process::Child, String) {
+/// Starts `cargo pact stub` on `pact` (port 0): the process, its URL and the line that
+/// announced it.
+fn start_stub(pact: &std::path::Path) -> (std::process::Child, String, String) {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(BIN)
         .args([
@@ -808,7 +793,7 @@ fn start_stub(pact: &std::path::Path) -> (std::process::Child, String) {
         .unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-    (child, url)
+    (child, url, line)
 }
 
 #[test]
@@ -847,7 +832,7 @@ fn a_v4_pact_with_rules_keyed_by_root_is_served_by_stub_and_verified_by_both_ver
     // The verified pact: its example says 200, its `$`-keyed status rule any 2xx.
     let verified = dir.join("verified.json");
     std::fs::write(&verified, pact("/builds/7", None, 200)).unwrap();
-    let (mut stub, url) = start_stub(&served);
+    let (mut stub, url, _) = start_stub(&served);
     let output = cargo_pact_in(
         &dir,
         &[

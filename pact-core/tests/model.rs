@@ -2082,7 +2082,8 @@ fn dates_and_times_are_exact_for_a_fixed_now() {
         (t(Some("HH:mm:ss"), Some("noon")), "12:00:00"),
         (t(Some("h:mm a"), Some("now - 2 hours")), "11:45 AM"),
         (t(Some("HH:mm"), Some("midnight + 90 minutes")), "01:30"),
-        (dt(None, None), "2024-02-28T13:45:30"),
+        // Without a format, the timestamp rule's default (`yyyy-MM-dd'T'HH:mm:ssXXX`).
+        (dt(None, None), "2024-02-28T13:45:30Z"),
         (
             dt(Some("yyyy-MM-dd'T'HH:mm:ss"), Some("tomorrow @ noon")),
             "2024-02-29T12:00:00",

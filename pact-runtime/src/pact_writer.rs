@@ -56,6 +56,21 @@ pub enum WriteError {
         #[source]
         source: io::Error,
     },
+    /// The pact file for this pair already holds the pact of another pair whose names map
+    /// to the same file name (`a-b`/`c` and `a`/`b-c`, `web/app` and `web_app`). Nothing is
+    /// written: merging would mix two contracts.
+    #[error(
+        "{} holds the pact between \"{}\" and \"{}\", not between \"{}\" and \"{}\": the names map to one file name (rename a pacticipant or write to another pact dir)",
+        path.display(), existing.0, existing.1, new.0, new.1
+    )]
+    PairClash {
+        /// The pact file.
+        path: PathBuf,
+        /// The consumer and provider of the pact in the file.
+        existing: (String, String),
+        /// The consumer and provider of the pact being written.
+        new: (String, String),
+    },
     /// The workspace manifest, consulted for `[workspace.metadata.pact] pact-dir`, is invalid.
     #[error("{}: {message}", path.display())]
     Manifest {
@@ -66,14 +81,29 @@ pub enum WriteError {
     },
 }
 
-/// The file name of the pact between `consumer` and `provider`. Path separators in the
-/// names become `_`, so a name can never place the file elsewhere.
+/// The file name of the pact between `consumer` and `provider`: `<consumer>-<provider>.json`,
+/// as every Pact tool names it. Path separators, characters no Windows file name may hold
+/// (`:*?"<>|`) and control characters become `_`, so a name can never place the file
+/// elsewhere or fail to be a file name. Two pairs can map to one name (`a-b`/`c` and
+/// `a`/`b-c`); [`write_pact`] refuses to merge them ([`WriteError::PairClash`]).
 ///
 /// ```
-/// assert_eq!(pact_runtime::pact_writer::pact_file_name("web/app", "api"), "web_app-api.json");
+/// use pact_runtime::pact_writer::pact_file_name;
+/// assert_eq!(pact_file_name("web/app", "api"), "web_app-api.json");
+/// assert_eq!(pact_file_name("C:web", "a<b>"), "C_web-a_b_.json");
 /// ```
 pub fn pact_file_name(consumer: &str, provider: &str) -> String {
-    let clean = |s: &str| s.replace(['/', '\\'], "_");
+    let clean = |s: &str| {
+        s.chars()
+            .map(|c| {
+                if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+    };
     format!("{}-{}.json", clean(consumer), clean(provider))
 }
 
@@ -181,6 +211,15 @@ pub fn write_pact(dir: &Path, pact: &Pact) -> Result<PathBuf, WriteError> {
                         source,
                     }
                 })?;
+            if (existing.consumer.as_str(), existing.provider.as_str())
+                != (pact.consumer.as_str(), pact.provider.as_str())
+            {
+                return Err(WriteError::PairClash {
+                    path,
+                    existing: (existing.consumer, existing.provider),
+                    new: (pact.consumer.clone(), pact.provider.clone()),
+                });
+            }
             merge(existing, pact)
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => merge(

@@ -235,3 +235,38 @@ fn duplicate_keys_in_one_write_keep_the_last() {
     assert_eq!(written.interactions.len(), 1, "{text}");
     assert!(text.contains("second") && !text.contains("first"), "{text}");
 }
+
+#[test]
+fn two_pairs_whose_names_share_a_file_name_are_never_merged() {
+    let dir = TempDir::new("pairs");
+    let named = |consumer: &str, provider: &str, description: &str| Pact {
+        consumer: consumer.into(),
+        provider: provider.into(),
+        ..pact(vec![interaction(description, "s", "x")])
+    };
+    for (first, second) in [
+        (("a-b", "c"), ("a", "b-c")),
+        (("web/app", "api"), ("web_app", "api")),
+    ] {
+        let path = write_pact(&dir.0, &named(first.0, first.1, "the first pair's")).unwrap();
+        let error =
+            write_pact(&dir.0, &named(second.0, second.1, "the second pair's")).unwrap_err();
+        assert!(matches!(error, WriteError::PairClash { .. }), "{error:?}");
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!(
+                r#"between "{}" and "{}", not between "{}" and "{}""#,
+                first.0, first.1, second.0, second.1
+            )),
+            "{message}"
+        );
+        // The first pair's pact is untouched.
+        let kept = read(&path);
+        assert_eq!((kept.consumer.as_str(), kept.provider.as_str()), first);
+        assert_eq!(kept.interactions.len(), 1);
+        assert_eq!(kept.interactions[0].info().description, "the first pair's");
+    }
+    // Characters no Windows file name may hold are mapped too.
+    let path = write_pact(&dir.0, &named("web:app", "a|b", "x")).unwrap();
+    assert_eq!(path.file_name().unwrap(), "web_app-a_b.json");
+}

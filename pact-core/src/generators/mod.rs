@@ -9,7 +9,7 @@ pub mod regex_string;
 
 use crate::datetime::{
     evaluate_expression, DateTime, DateTimePattern, ExpressionKind, DEFAULT_DATE_PATTERN,
-    DEFAULT_TIME_PATTERN,
+    DEFAULT_TIMESTAMP_PATTERN, DEFAULT_TIME_PATTERN,
 };
 use crate::model::{Body, JsonCache, MessageContents, MultiMap, Request, Response};
 use crate::rules::{translate_java_quoting, Category, PathExpr, PathToken};
@@ -408,8 +408,9 @@ impl Generator {
                 format,
                 expression,
                 ExpressionKind::DateTime,
-                // Generated timestamps keep their offset-less default.
-                "yyyy-MM-dd'T'HH:mm:ss",
+                // The timestamp rule's default too, so a value generated without a format
+                // matches a rule written without one.
+                DEFAULT_TIMESTAMP_PATTERN,
                 ctx.now
             )?),
             Generator::RandomBoolean => json!(rng.bool()),

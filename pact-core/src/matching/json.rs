@@ -193,8 +193,7 @@ impl<'r> JsonComparison<'r> {
         // themselves, if any, then goes in front of the children's mismatches.
         let at = self.mismatches.len();
         let mut missing = false;
-        if each_value {
-        } else if values_mode {
+        if values_mode && !each_value {
             let first = em.values().next();
             for (k, av) in am {
                 if let Some(ev) = em.get(k).or(first) {
@@ -203,7 +202,7 @@ impl<'r> JsonComparison<'r> {
                     });
                 }
             }
-        } else {
+        } else if !each_value {
             for (k, ev) in em {
                 match am.get(k) {
                     Some(av) => self.child(cursor, path, Segment::Field(k), |s, c, p| {
@@ -275,17 +274,7 @@ impl<'r> JsonComparison<'r> {
         if inherited.any_list {
             return;
         }
-        if inherited.lenient_lists && !rules.is_some_and(|l| has_type_rule(l, cascaded)) {
-            // Items past the actual ones are not missing; extra ones follow the first example.
-            let Some(first) = el.first() else { return };
-            for (i, av) in al.iter().enumerate() {
-                let ev = el.get(i).unwrap_or(first);
-                self.child(cursor, path, Segment::Index(i), |s, c, p| {
-                    s.compare(c, p, ev, av)
-                });
-            }
-            return;
-        }
+        let mut lenient = inherited.lenient_lists;
         if let Some(list) = rules {
             self.apply(list, cascaded, path, e, a);
             for rule in list.rules.iter().filter_map(|r| effective(r, cascaded)) {
@@ -326,18 +315,20 @@ impl<'r> JsonComparison<'r> {
                     _ => {}
                 }
             }
-            if has_type_rule(list, cascaded) {
-                // Under a type rule any length will do (subject to min/max, checked above),
-                // and each item is compared with the example at its index, or the first.
-                let Some(first) = el.first() else { return };
-                for (i, av) in al.iter().enumerate() {
-                    let ev = el.get(i).unwrap_or(first);
-                    self.child(cursor, path, Segment::Index(i), |s, c, p| {
-                        s.compare(c, p, ev, av)
-                    });
-                }
-                return;
+            lenient |= has_type_rule(list, cascaded);
+        }
+        if lenient {
+            // Under a type rule any length will do (subject to min/max, checked above), and
+            // below a structural rule a shorter list too; each item is compared with the
+            // example at its index, or the first.
+            let Some(first) = el.first() else { return };
+            for (i, av) in al.iter().enumerate() {
+                let ev = el.get(i).unwrap_or(first);
+                self.child(cursor, path, Segment::Index(i), |s, c, p| {
+                    s.compare(c, p, ev, av)
+                });
             }
+            return;
         }
         {
             if el.len() != al.len() {
