@@ -71,6 +71,17 @@ pub enum WriteError {
         /// The consumer and provider of the pact being written.
         new: (String, String),
     },
+    /// The pact uses what its specification version cannot hold ([`Pact::lost_in`]); writing
+    /// it would drop that. Nothing is written.
+    #[error("{} cannot be written as pact specification {spec} without losing: {}", path.display(), lost.join("; "))]
+    Unsupported {
+        /// The pact file.
+        path: PathBuf,
+        /// The version it would be written as.
+        spec: pact_core::model::SpecVersion,
+        /// What would be lost, one entry each.
+        lost: Vec<String>,
+    },
     /// The workspace manifest, consulted for `[workspace.metadata.pact] pact-dir`, is invalid.
     #[error("{}: {message}", path.display())]
     Manifest {
@@ -237,6 +248,16 @@ pub fn write_pact(dir: &Path, pact: &Pact) -> Result<PathBuf, WriteError> {
             })
         }
     };
+    // The new interactions as they are, in the version the file will have: the merge keeps
+    // them as that version writes them, so what it cannot hold would be gone by then.
+    let lost = pact.lost_in(merged.spec);
+    if !lost.is_empty() {
+        return Err(WriteError::Unsupported {
+            path,
+            spec: merged.spec,
+            lost,
+        });
+    }
     replace(&path, merged.to_json_string(merged.spec).as_bytes())?;
     drop(lock);
     Ok(path)

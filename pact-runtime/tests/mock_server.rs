@@ -366,3 +366,45 @@ fn a_compressed_request_body_is_matched_as_the_json_it_encodes() {
     server.finish().unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_v2_pact_refuses_a_second_state_and_state_params_on_every_path() {
+    use pact_runtime::mock_server::MockServerOptions;
+    let mut pact = PactBuilder::new("MockConsumer", "MockProvider");
+    pact.spec(SpecVersion::V2)
+        .interaction("a build of a user", |i| {
+            i.given_with_params("a user exists", serde_json::json!({"id": 7}));
+            i.given("a build exists");
+            i.request.get("/builds/1");
+        });
+    // Through the builder, and straight through MockServer::start.
+    let dir = temp_dir("v2-states");
+    for err in [
+        pact.try_start_mock_server(MockServerOptions::default())
+            .unwrap_err(),
+        MockServer::start(
+            pact.build(),
+            Some(dir.clone()),
+            MockServerOptions::default(),
+        )
+        .unwrap_err(),
+    ] {
+        let err = err.to_string();
+        assert!(
+            err.contains(r#"a build of a user: a second provider state ("a build exists")"#),
+            "{err}"
+        );
+        assert!(
+            err.contains(r#"a build of a user: the params of provider state "a user exists""#),
+            "{err}"
+        );
+    }
+    // And the writer, for whoever writes pacts without a mock server: nothing is written.
+    let err = pact_runtime::pact_writer::write_pact(&dir, &pact.build()).unwrap_err();
+    assert!(
+        matches!(&err, pact_runtime::pact_writer::WriteError::Unsupported { lost, .. } if lost.len() == 2),
+        "{err:?}"
+    );
+    assert!(!dir.join("MockConsumer-MockProvider.json").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -188,7 +188,7 @@ fn eight_threads_writing_one_pact_lose_nothing() {
 }
 
 #[test]
-fn rewriting_a_v2_pact_with_state_params_keeps_one_copy() {
+fn a_v2_pact_with_state_params_is_refused_and_one_without_keeps_one_copy() {
     let dir = TempDir::new("v2-rerun");
     let mut with_params = interaction("a request", "a state", "x");
     with_params.info_mut().provider_states[0]
@@ -198,14 +198,29 @@ fn rewriting_a_v2_pact_with_state_params_keeps_one_copy() {
         .info_mut()
         .provider_states
         .push(ProviderState::new("another state"));
-    let pact = Pact {
+    let mut pact = Pact {
         consumer: "C".into(),
         provider: "P".into(),
         spec: SpecVersion::V2,
         interactions: vec![with_params],
         ..Pact::default()
     };
-    // V2 keeps one state name and no params: the key must be the written one.
+    // V2 keeps one state name and no params: writing would lose the rest, so nothing is.
+    let err = write_pact(&dir.0, &pact).unwrap_err().to_string();
+    assert!(
+        err.contains("cannot be written as pact specification 2.0.0 without losing"),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"a request: a second provider state ("another state")"#),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"a request: the params of provider state "a state""#),
+        "{err}"
+    );
+    assert!(!dir.0.join("C-P.json").exists());
+    pact.interactions = vec![interaction("a request", "a state", "x")];
     for _ in 0..3 {
         write_pact(&dir.0, &pact).unwrap();
     }

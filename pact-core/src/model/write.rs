@@ -44,6 +44,110 @@ impl Pact {
         sorted(Value::Object(out))
     }
 
+    /// What writing the pact as `spec` would lose, one line each, naming the interaction
+    /// and the place: a V2 pact holds one provider state without params, regex and type
+    /// rules (with min/max) combined with AND, and no generators or message interactions; a
+    /// V3 pact no synchronous messages. Whoever writes a pact checks this first, so nothing
+    /// is dropped silently.
+    ///
+    /// ```
+    /// use pact_core::model::{read_pact, SpecVersion};
+    /// let pact = read_pact(r#"{"consumer":{"name":"C"},"provider":{"name":"P"},"interactions":[{
+    ///     "description":"a request","providerStates":[{"name":"a","params":{"id":1}},{"name":"b"}],
+    ///     "request":{"method":"GET","path":"/"},"response":{"status":200}}],
+    ///     "metadata":{"pactSpecification":{"version":"3.0.0"}}}"#, "x").unwrap();
+    /// assert_eq!(pact.lost_in(SpecVersion::V2), [
+    ///     "a request: a second provider state (\"b\")",
+    ///     "a request: the params of provider state \"a\"",
+    /// ]);
+    /// assert!(pact.lost_in(SpecVersion::V3).is_empty());
+    /// ```
+    pub fn lost_in(&self, spec: SpecVersion) -> Vec<String> {
+        use crate::rules::{Category, MatchingRule, RuleLogic};
+        let mut out = Vec::new();
+        let spec = spec.max(SpecVersion::V2);
+        for interaction in &self.interactions {
+            let info = interaction.info();
+            let description = &info.description;
+            let http = match interaction {
+                Interaction::Http(http) => http,
+                Interaction::AsyncMessage(_) if spec < SpecVersion::V3 => {
+                    out.push(format!(
+                        "{description}: a message interaction (V3 or later)"
+                    ));
+                    continue;
+                }
+                Interaction::SyncMessage(_) if spec < SpecVersion::V4 => {
+                    out.push(format!(
+                        "{description}: a synchronous message interaction (V4)"
+                    ));
+                    continue;
+                }
+                _ => continue,
+            };
+            if spec > SpecVersion::V2 {
+                continue;
+            }
+            for state in info.provider_states.iter().skip(1) {
+                out.push(format!(
+                    "{description}: a second provider state (\"{}\")",
+                    state.name
+                ));
+            }
+            for state in info.provider_states.iter().filter(|s| !s.params.is_empty()) {
+                out.push(format!(
+                    "{description}: the params of provider state \"{}\"",
+                    state.name
+                ));
+            }
+            let parts = [
+                (
+                    "request",
+                    &http.request.matching_rules,
+                    &http.request.generators,
+                ),
+                (
+                    "response",
+                    &http.response.matching_rules,
+                    &http.response.generators,
+                ),
+            ];
+            for (part, rules, generators) in parts {
+                for category in Category::ALL {
+                    let Some(rules) = rules.category(category) else {
+                        continue;
+                    };
+                    for (key, _, list) in rules.iter() {
+                        let place = format!("{description}: {part} {} {key}", category.name());
+                        let place = place.trim_end();
+                        if list.logic == RuleLogic::Or && list.rules.len() > 1 {
+                            out.push(format!("{place}: rules combined with OR"));
+                        }
+                        for rule in &list.rules {
+                            let v2 = matches!(
+                                rule,
+                                MatchingRule::Regex(_)
+                                    | MatchingRule::Type
+                                    | MatchingRule::MinType(_)
+                                    | MatchingRule::MaxType(_)
+                                    | MatchingRule::MinMaxType(..)
+                            );
+                            if !v2 {
+                                let name =
+                                    rule.to_json()["match"].as_str().unwrap_or("?").to_string();
+                                out.push(format!("{place}: the {name} rule"));
+                            }
+                        }
+                    }
+                }
+                if !generators.is_empty() {
+                    out.push(format!("{description}: {part} generators"));
+                }
+            }
+        }
+        out
+    }
+
     /// [`Pact::to_json`] as pretty-printed text with a final newline.
     pub fn to_json_string(&self, spec: SpecVersion) -> String {
         let mut s = serde_json::to_string_pretty(&self.to_json(spec))

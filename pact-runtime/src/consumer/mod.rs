@@ -94,9 +94,8 @@ impl PactBuilder {
     }
 
     /// What the interactions use that the pact's specification version cannot hold, one
-    /// line each (`a request: response body $.id: integer`). A V2 pact has only regex and
-    /// type rules (with min/max), combined with AND, and no generators; writing it would
-    /// silently drop the rest.
+    /// line each; writing the pact would drop them (see [`Pact::lost_in`], which the pact
+    /// writer checks too).
     ///
     /// ```
     /// use pact_runtime::consumer::{matchers::integer, PactBuilder, Term};
@@ -108,62 +107,7 @@ impl PactBuilder {
     /// assert_eq!(pact.unsupported(), ["a request: response body $.id: the integer rule"]);
     /// ```
     pub fn unsupported(&self) -> Vec<String> {
-        use pact_core::rules::{MatchingRule, RuleLogic};
-        if self.pact.spec != SpecVersion::V2 {
-            return Vec::new();
-        }
-        let mut out = Vec::new();
-        for interaction in &self.pact.interactions {
-            let Interaction::Http(http) = interaction else {
-                continue;
-            };
-            let description = &http.info.description;
-            let parts = [
-                (
-                    "request",
-                    &http.request.matching_rules,
-                    &http.request.generators,
-                ),
-                (
-                    "response",
-                    &http.response.matching_rules,
-                    &http.response.generators,
-                ),
-            ];
-            for (part, rules, generators) in parts {
-                for category in Category::ALL {
-                    let Some(rules) = rules.category(category) else {
-                        continue;
-                    };
-                    for (key, _, list) in rules.iter() {
-                        let place = format!("{description}: {part} {} {key}", category.name());
-                        let place = place.trim_end();
-                        if list.logic == RuleLogic::Or && list.rules.len() > 1 {
-                            out.push(format!("{place}: rules combined with OR"));
-                        }
-                        for rule in &list.rules {
-                            let v2 = matches!(
-                                rule,
-                                MatchingRule::Regex(_)
-                                    | MatchingRule::Type
-                                    | MatchingRule::MinType(_)
-                                    | MatchingRule::MaxType(_)
-                                    | MatchingRule::MinMaxType(..)
-                            );
-                            if !v2 {
-                                let name =
-                                    rule.to_json()["match"].as_str().unwrap_or("?").to_string();
-                                out.push(format!("{place}: the {name} rule"));
-                            }
-                        }
-                    }
-                }
-                if !generators.is_empty() {
-                    out.push(format!("{description}: {part} generators"));
-                }
-            }
-        }
-        out
+        self.pact.lost_in(self.pact.spec)
     }
 
     /// The pact as built so far.

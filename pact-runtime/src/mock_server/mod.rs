@@ -97,7 +97,7 @@ pub enum MockServerError {
     #[error("could not write the pact")]
     Write(#[from] WriteError),
     /// The interactions use what the pact's specification version cannot hold (see
-    /// [`PactBuilder::unsupported`]); ask for V3 or V4.
+    /// [`Pact::lost_in`]); ask for V3 or V4.
     #[error("the pact's specification version cannot hold: {0}")]
     Unsupported(String),
     /// The pact dir could not be worked out (a malformed `Cargo.toml`, say).
@@ -194,10 +194,6 @@ impl PactBuilder {
         &self,
         options: MockServerOptions,
     ) -> Result<MockServer, MockServerError> {
-        let unsupported = self.unsupported();
-        if !unsupported.is_empty() {
-            return Err(MockServerError::Unsupported(unsupported.join("; ")));
-        }
         let dir = self
             .resolve_output_dir()
             .map_err(MockServerError::PactDir)?;
@@ -213,6 +209,11 @@ impl MockServer {
         output_dir: Option<PathBuf>,
         options: MockServerOptions,
     ) -> Result<MockServer, MockServerError> {
+        // Before the test runs, not after it passed: the pact could not be written as asked.
+        let lost = pact.lost_in(pact.spec);
+        if !lost.is_empty() {
+            return Err(MockServerError::Unsupported(lost.join("; ")));
+        }
         let (listener, address) = bind(options.host, options.port)
             .map_err(|(address, source)| MockServerError::Bind { address, source })?;
         let url = base_url(if options.tls { "https" } else { "http" }, address);
