@@ -31,8 +31,8 @@ pub enum Command {
     /// Serve the interactions of pacts as a stub provider.
     #[command(after_help = EXIT_CODES)]
     Stub(StubArgs),
-    /// Run the consumer tests with the pact dir cleared first, so removed interactions do
-    /// not linger in the pacts.
+    /// Run the consumer tests with their pacts cleared first, so removed interactions do
+    /// not linger (other consumers' pacts in the pact dir stay).
     #[command(after_help = EXIT_CODES)]
     Test(TestArgs),
 }
@@ -348,7 +348,8 @@ pub struct StubArgs {
 /// `cargo pact test`.
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// The pact dir to clear (default: PACT_OUTPUT_DIR, else the workspace's pact dir).
+    /// The pact dir (default: PACT_OUTPUT_DIR, else the workspace's pact dir; a relative one
+    /// is relative to the workspace root, as the tests write it).
     #[arg(long = "pact-dir", value_name = "DIR")]
     pub pact_dir: Option<PathBuf>,
     /// Arguments passed to `cargo test` (after `--`).

@@ -333,20 +333,36 @@ fn stub_serves_the_example_pact() {
 }
 
 #[test]
-fn test_clears_the_pact_dir_then_runs_cargo_test() {
-    let dir = std::env::temp_dir().join(format!("cargo-pact-test-cmd-{}", std::process::id()));
+fn test_clears_only_the_tested_consumers_pacts_in_the_writer_s_pact_dir_then_runs_cargo_test() {
+    // Relative, as the writer has it: from the workspace root, whatever the current dir.
+    let relative = format!("target/cargo-pact-test-cmd-{}", std::process::id());
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap();
+    let dir = workspace.join(&relative);
     std::fs::create_dir_all(&dir).unwrap();
+    let pact = |consumer: &str| {
+        format!(
+            r#"{{"consumer":{{"name":"{consumer}"}},"provider":{{"name":"Provider"}},"interactions":[]}}"#
+        )
+    };
+    // The consumer tested, and another consumer's committed pact.
     std::fs::write(
-        dir.join("Old-Provider.json"),
-        r#"{"consumer":{"name":"Old"},"provider":{"name":"Provider"},"interactions":[]}"#,
+        dir.join("product-service-consumer-Provider.json"),
+        pact("product-service-consumer"),
     )
     .unwrap();
-    // Stand in for cargo: record the arguments and whether the stale pact was gone.
+    std::fs::write(dir.join("Web-Provider.json"), pact("Web")).unwrap();
+    // Stand in for cargo: record the arguments and the pact dir, and fail unless only the
+    // tested consumer's pact was gone.
     let fake = dir.join("fake-cargo.sh");
     std::fs::write(
         &fake,
         format!(
-            "#!/bin/sh\necho \"$@\" > {0}/args\n[ -e {0}/Old-Provider.json ] && exit 9\nexit 0\n",
+            "#!/bin/sh\necho \"$@\" > {0}/args\necho \"$PACT_OUTPUT_DIR\" > {0}/out-dir\n\
+             [ -e {0}/product-service-consumer-Provider.json ] && exit 9\n\
+             [ -e {0}/Web-Provider.json ] || exit 8\nexit 0\n",
             dir.display()
         ),
     )
@@ -357,20 +373,28 @@ fn test_clears_the_pact_dir_then_runs_cargo_test() {
             "pact",
             "test",
             "--pact-dir",
-            dir.to_str().unwrap(),
+            &relative,
             "--",
             "-p",
             "product-service-consumer",
         ])
+        .current_dir(workspace.join("examples/product-service"))
         .env("CARGO", &fake)
         .output()
         .unwrap();
     let out = text(&output);
     assert_eq!(output.status.code(), Some(0), "{out}");
-    assert!(out.contains("cleared 1 pact file(s)"), "{out}");
+    assert!(
+        out.contains("cleared 1 pact file(s) of product-service-consumer"),
+        "{out}"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("args")).unwrap().trim(),
         "test -p product-service-consumer"
+    );
+    assert_eq!(
+        PathBuf::from(std::fs::read_to_string(dir.join("out-dir")).unwrap().trim()),
+        dir
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
