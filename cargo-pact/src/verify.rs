@@ -183,6 +183,19 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
             build_url: args.build_url.clone(),
         });
     }
+    // Every URL checked before the provider starts or a request goes out, naming its flag.
+    verifier.check().map_err(|e| match &e {
+        VerifierError::InvalidUrl { what, .. } => {
+            let flag = match *what {
+                "provider base URL" => "--provider-base-url (or --hostname/--port)",
+                "state change URL" => "--state-change-url (--provider-states-setup-url)",
+                "pact URL" => "--url (--pact-url)",
+                _ => "--broker-url (PACT_BROKER_BASE_URL)",
+            };
+            Failure::input(anyhow!(e).context(format!("invalid {flag}")))
+        }
+        _ => Failure::input(anyhow!(e)),
+    })?;
     let _provider = match &args.provider_cmd {
         Some(command) => Some(ProviderProcess::start(
             command,
@@ -206,9 +219,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         Ok(report) => report,
         // Nothing to verify proves nothing: a failure unless the user says it is expected.
         Err(e @ VerifierError::NoPacts(_)) => return nothing_verified(&args, &e.to_string()),
-        Err(e @ (VerifierError::Broker(_) | VerifierError::Client(_))) => {
-            return Err(Failure::broker(e))
-        }
+        Err(e @ VerifierError::Broker(_)) => return Err(Failure::broker(e)),
         Err(e) => return Err(Failure::input(e)),
     };
     let color = match args.color {

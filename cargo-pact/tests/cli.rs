@@ -1072,3 +1072,71 @@ fn the_seed_s_command_line_verifies_a_broker_pact_url_and_publishes_through_its_
     assert_eq!(result["providerApplicationVersion"], "latest");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn malformed_urls_exit_2_naming_their_flag_before_any_request() {
+    let received = Received::default();
+    let recorded = received.clone();
+    let provider = serve(
+        warp::path::full()
+            .and(warp::get().or(warp::post()).unify())
+            .map(move |p: warp::path::FullPath| {
+                recorded.lock().unwrap().push((
+                    "ANY".into(),
+                    p.as_str().into(),
+                    None,
+                    serde_json::Value::Null,
+                ));
+                warp::reply::Reply::into_response(warp::reply::json(&json!({})))
+            }),
+    );
+    let pact = example_pact();
+    let pact = pact.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "--provider-base-url",
+                &provider,
+                "--state-change-url",
+                "localhost:3001/state",
+                "--file",
+                pact,
+            ],
+            "invalid --state-change-url (--provider-states-setup-url)",
+        ),
+        (
+            &["--provider-base-url", "127.0.0.1:3001", "--file", pact],
+            "invalid --provider-base-url (or --hostname/--port)",
+        ),
+        (
+            &[
+                "--provider-base-url",
+                &provider,
+                "--provider-name",
+                "Provider",
+                "--broker-url",
+                "broker.example:9292",
+            ],
+            "invalid --broker-url (PACT_BROKER_BASE_URL)",
+        ),
+        (
+            &[
+                "--provider-base-url",
+                &provider,
+                "--url",
+                "https://user:secret@/pacts/x",
+            ],
+            "invalid --url (--pact-url)",
+        ),
+    ];
+    for (args, flag) in cases {
+        let mut all = vec!["verify"];
+        all.extend(args);
+        let output = cargo_pact(&all);
+        let out = text(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {out}");
+        assert!(out.contains(&format!("error: {flag}")), "{out}");
+        assert!(!out.contains("secret"), "{out}");
+    }
+    assert!(received.lock().unwrap().is_empty(), "no request may go out");
+}

@@ -76,9 +76,16 @@ pub enum VerifierError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The provider base URL is not a URL.
-    #[error("the provider base URL {0:?} is not a valid URL")]
-    BaseUrl(String),
+    /// A URL the verifier was given is not an `http`/`https` URL.
+    #[error("the {what} {url:?} is not a valid http(s) URL: {reason}")]
+    InvalidUrl {
+        /// Which: `provider base URL`, `state change URL`, `pact URL`, `Pact Broker URL`.
+        what: &'static str,
+        /// The URL, without credentials.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// Which interactions to verify.
@@ -301,10 +308,33 @@ impl Verifier {
         self
     }
 
+    /// Checks what can be checked before any request: the provider's and the state change
+    /// URLs (a pact source is checked when it is read). [`Verifier::verify`] does this first.
+    ///
+    /// ```
+    /// use pact_runtime::verifier::{Verifier, VerifierError};
+    /// let bad = Verifier::new("P", "http://127.0.0.1:1").state_change_url("localhost:1/state");
+    /// assert!(matches!(bad.check(), Err(VerifierError::InvalidUrl { what: "state change URL", .. })));
+    /// assert!(Verifier::new("P", "http://127.0.0.1:1").check().is_ok());
+    /// ```
+    pub fn check(&self) -> Result<(), VerifierError> {
+        check_http_url("provider base URL", &self.base_url)?;
+        if let States::Url { url, .. } = &self.states {
+            check_http_url("state change URL", url)?;
+        }
+        for source in &self.sources {
+            match source {
+                PactSource::Url { url, .. } => check_http_url("pact URL", url)?,
+                PactSource::Broker(broker) => check_http_url("Pact Broker URL", &broker.url)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Runs the verification.
     pub async fn verify(&self) -> Result<VerificationReport, VerifierError> {
-        reqwest::Url::parse(&self.base_url)
-            .map_err(|_| VerifierError::BaseUrl(self.base_url.clone()))?;
+        self.check()?;
         // A redirect is a response to check, not to follow.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -615,6 +645,26 @@ impl Verifier {
             }
         }
     }
+}
+
+/// `url` is an `http` or `https` URL with a host.
+fn check_http_url(what: &'static str, url: &str) -> Result<(), VerifierError> {
+    let invalid = |reason: String| VerifierError::InvalidUrl {
+        what,
+        url: source::without_userinfo(url),
+        reason,
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid(format!(
+            "the scheme {:?} is not http or https",
+            parsed.scheme()
+        )));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("it names no host".into()));
+    }
+    Ok(())
 }
 
 /// The one provider all `pacts` name, in the order first named.

@@ -65,6 +65,8 @@ impl PactSource {
     /// assert!(matches!(PactSource::from_location("file:///tmp/a.json", None), Ok(PactSource::File(p)) if p.ends_with("a.json")));
     /// assert!(matches!(PactSource::from_location("pacts/a.json", None), Ok(PactSource::File(_))));
     /// assert!(PactSource::from_location("ftp://host/a.json", None).is_err());
+    /// let broken = PactSource::from_location("https://user:secret@/pacts/x", None).unwrap_err();
+    /// assert!(!broken.to_string().contains("secret"), "{broken}");
     /// ```
     pub fn from_location(location: &str, auth: Option<Auth>) -> Result<PactSource, VerifierError> {
         let invalid = |reason: &str| VerifierError::Location {
@@ -85,6 +87,8 @@ impl PactSource {
                 "the scheme {:?} is not supported (http, https, file, or a local path)",
                 url.scheme()
             ))),
+            // `scheme://` that does not parse is a broken URL, not a file name.
+            Err(e) if location.contains("://") => Err(invalid(&e.to_string())),
             _ => Ok(PactSource::File(PathBuf::from(location))),
         }
     }
@@ -178,15 +182,25 @@ fn from_fetched(client: BrokerClient, fetched: FetchedPact) -> Result<LoadedPact
     })
 }
 
-/// A URL without its credentials, to name it in messages.
-fn without_userinfo(url: &str) -> String {
+/// A URL without its credentials, to name it in messages; one that does not parse loses
+/// whatever stands between `://` and an `@` before the path, in case it is credentials.
+pub(crate) fn without_userinfo(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut parsed) => {
             let _ = parsed.set_username("");
             let _ = parsed.set_password(None);
             parsed.to_string()
         }
-        Err(_) => url.to_string(),
+        Err(_) => match url.split_once("://") {
+            Some((scheme, rest)) => {
+                let authority_end = rest.find('/').unwrap_or(rest.len());
+                match rest[..authority_end].rfind('@') {
+                    Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+                    None => url.to_string(),
+                }
+            }
+            None => url.to_string(),
+        },
     }
 }
 
