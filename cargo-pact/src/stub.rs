@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Serves the pacts until the process is stopped.
 pub fn run(args: StubArgs) -> Result<ExitCode, Failure> {
     let auth = args.auth.auth();
-    let sources = args.sources.sources(auth.as_ref())?;
+    let sources = args.sources.sources(auth.as_ref(), None)?;
     if sources.is_empty() {
         return Err(Failure::input(anyhow!(
             "no pacts to serve: pass --file, --dir or --url"

@@ -7,7 +7,7 @@ use crate::Failure;
 use anyhow::{anyhow, Context};
 use pact_runtime::broker::Auth;
 use pact_runtime::verifier::{
-    BrokerSource, Filters, PactSource, PublishOptions, Verifier, VerifierError,
+    redact_url, BrokerSource, Filters, PactSource, PublishOptions, Verifier, VerifierError,
 };
 use regex::Regex;
 use std::io::IsTerminal;
@@ -29,14 +29,32 @@ impl AuthArgs {
 
 impl SourceArgs {
     /// The file, dir and URL sources, in that order. A `--url` that is a local path or a
-    /// `file:` URL reads that file, as the Ruby verifier's `--pact-url` does.
-    pub fn sources(&self, auth: Option<&Auth>) -> Result<Vec<PactSource>, Failure> {
+    /// `file:` URL reads that file, as the Ruby verifier's `--pact-url` does. Credentials go
+    /// only to URLs on the broker's origin (`broker_url`), or without a broker on the first
+    /// `--url`'s: a token meant for one server never reaches another.
+    pub fn sources(
+        &self,
+        auth: Option<&Auth>,
+        broker_url: Option<&str>,
+    ) -> Result<Vec<PactSource>, Failure> {
         let mut out: Vec<PactSource> = self.files.iter().cloned().map(PactSource::File).collect();
         out.extend(self.dirs.iter().cloned().map(PactSource::Dir));
+        let mut origin = broker_url.map(str::to_string);
         for url in &self.urls {
-            let source = PactSource::from_location(url, auth.cloned())
+            let mut source = PactSource::from_location(url, auth.cloned())
                 .context("invalid --url (--pact-url)")
                 .map_err(Failure::input)?;
+            if let PactSource::Url { url, .. } = &source {
+                let url = url.clone();
+                let origin = origin.get_or_insert_with(|| url.clone());
+                if source.restrict_credentials(origin) {
+                    eprintln!(
+                        "warning: not sending the credentials to {}: they are for {}",
+                        redact_url(&url),
+                        redact_url(origin)
+                    );
+                }
+            }
             out.push(source);
         }
         Ok(out)
@@ -94,7 +112,9 @@ fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failur
 pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
     let mut meta = LazyMetadata::new(args.manifest_path.clone());
     let auth = args.auth.auth();
-    let mut sources = args.sources.sources(auth.as_ref())?;
+    let mut sources = args
+        .sources
+        .sources(auth.as_ref(), args.broker_url.as_deref())?;
     let provider = provider_name(&args, &mut meta, !sources.is_empty())?;
     let base_url = base_url(&args, &mut meta)?;
     if let Some(url) = &args.broker_url {

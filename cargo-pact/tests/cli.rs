@@ -1140,3 +1140,78 @@ fn malformed_urls_exit_2_naming_their_flag_before_any_request() {
     }
     assert!(received.lock().unwrap().is_empty(), "no request may go out");
 }
+
+/// Serves the example pact at any path, recording each request's Authorization header.
+fn pact_server(received: Received) -> String {
+    let pact: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_pact()).unwrap()).unwrap();
+    serve(
+        warp::get()
+            .and(warp::path::full())
+            .and(warp::header::optional::<String>("authorization"))
+            .map(move |path: warp::path::FullPath, auth: Option<String>| {
+                received.lock().unwrap().push((
+                    "GET".into(),
+                    path.as_str().into(),
+                    auth,
+                    serde_json::Value::Null,
+                ));
+                warp::reply::Reply::into_response(warp::reply::json(&pact))
+            }),
+    )
+}
+
+#[test]
+fn credentials_go_only_to_their_origin_and_never_into_the_output() {
+    let (first, second) = (Received::default(), Received::default());
+    let (a, b) = (pact_server(first.clone()), pact_server(second.clone()));
+    let provider = serve(routes(Store::default()));
+    let output = cargo_pact(&[
+        "verify",
+        "--provider-base-url",
+        &provider,
+        "--provider-states-setup-url",
+        &format!("{provider}/api/_pact/state"),
+        "--url",
+        &format!("{a}/pacts/one"),
+        "--url",
+        &format!("{b}/pacts/two"),
+        "--broker-token",
+        "t0ken-for-a",
+    ]);
+    let out = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert_eq!(
+        first.lock().unwrap()[0].2.as_deref(),
+        Some("Bearer t0ken-for-a")
+    );
+    assert_eq!(
+        second.lock().unwrap()[0].2,
+        None,
+        "another origin gets no credentials"
+    );
+    assert!(
+        out.contains(&format!(
+            "warning: not sending the credentials to {b}/pacts/two: they are for {a}/pacts/one"
+        )),
+        "{out}"
+    );
+    // A state change URL's credentials are not printed when it fails.
+    let closed = closed_port_url().replace("http://", "http://ci:pa55word@");
+    let pact = example_pact();
+    let output = cargo_pact(&[
+        "verify",
+        "--provider-name",
+        "Provider",
+        "--provider-base-url",
+        &provider,
+        "--state-change-url",
+        &format!("{closed}/state"),
+        "--file",
+        pact.to_str().unwrap(),
+    ]);
+    let out = text(&output);
+    assert_ne!(output.status.code(), Some(0), "{out}");
+    assert!(out.contains("/state"), "{out}");
+    assert!(!out.contains("pa55word") && !out.contains("t0ken"), "{out}");
+}

@@ -921,3 +921,62 @@ async fn a_context_path_is_kept() {
         .url
         .starts_with(&format!("{}/broker/pacts/", server.url)));
 }
+
+#[tokio::test]
+async fn a_verification_result_is_posted_once_even_when_the_broker_answers_5xx() {
+    // The result may have been stored before the 503: posting again could record it twice.
+    let server = TestServer::start(|request, base| {
+        if request.method == "POST" {
+            json_reply(503, json!({"errors": ["busy"]}))
+        } else {
+            broker_reply(request, base)
+        }
+    });
+    let broker = client(&server).with_initial_backoff(Duration::from_millis(10));
+    let pact = fetch_web_pact(&broker, &server).await;
+    let result = VerificationResult {
+        success: true,
+        provider_version: "1".into(),
+        ..VerificationResult::default()
+    };
+    let e = broker
+        .publish_verification_result(&pact, &result)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, BrokerError::Status { status: 503, .. }),
+        "{e:?}"
+    );
+    let posts = server
+        .lines()
+        .iter()
+        .filter(|l| l.starts_with("POST "))
+        .count();
+    assert_eq!(posts, 1, "{:?}", server.lines());
+}
+
+#[tokio::test]
+async fn a_request_that_never_reached_the_broker_is_sent_again() {
+    // A port nobody listens on until the second attempt is due.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let broker = BrokerClient::new(&url, None)
+        .unwrap()
+        .with_initial_backoff(Duration::from_millis(300));
+    let listener = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let (stream, _) = listener.accept().unwrap();
+        let request = read_request(&stream).unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        write_reply(stream, broker_reply(&request, &base));
+        format!("{} {}", request.method, request.target)
+    });
+    let index = broker.index().await.unwrap();
+    assert!(index.link("pb:provider-pacts-for-verification").is_some());
+    assert_eq!(listener.join().unwrap(), "GET /");
+}

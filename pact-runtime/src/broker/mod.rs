@@ -148,6 +148,15 @@ impl fmt::Debug for BrokerClient {
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_RETRIES: u32 = 3;
 const DEFAULT_BACKOFF: Duration = Duration::from_millis(500);
+/// Whether a request may be sent again after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resend {
+    /// A read or a repeatable write: again after a connection failure, a 5xx, 408 or 429.
+    Idempotent,
+    /// A write that must not happen twice: again only after a connection failure.
+    UnlessSent,
+}
+
 /// The longest wait between two attempts, whatever `Retry-After` or the backoff say.
 const MAX_DELAY: Duration = Duration::from_secs(60);
 const HAL_ACCEPT: &str = "application/hal+json, application/json";
@@ -287,19 +296,49 @@ impl BrokerClient {
 
     /// GETs `href` (resolved with [`BrokerClient::resolve`]).
     pub async fn get(&self, href: &str) -> Result<HalDocument, BrokerError> {
-        self.send(Method::GET, self.resolve_url(href)?, None).await
+        self.send(
+            Method::GET,
+            self.resolve_url(href)?,
+            None,
+            Resend::Idempotent,
+        )
+        .await
     }
 
-    /// POSTs `body` as JSON to `href`.
+    /// POSTs `body` as JSON to `href`, a request that may be repeated (a query such as
+    /// pacts-for-verification): sent again after a 5xx, 408 or 429, as a GET is.
     pub async fn post(&self, href: &str, body: &Value) -> Result<HalDocument, BrokerError> {
-        self.send(Method::POST, self.resolve_url(href)?, Some(body))
-            .await
+        self.send(
+            Method::POST,
+            self.resolve_url(href)?,
+            Some(body),
+            Resend::Idempotent,
+        )
+        .await
+    }
+
+    /// POSTs `body` as JSON to `href`, a write that must not happen twice (a verification
+    /// result): sent again only when it certainly did not reach the broker (the connection
+    /// failed), never after an answer, a 5xx included.
+    pub async fn post_once(&self, href: &str, body: &Value) -> Result<HalDocument, BrokerError> {
+        self.send(
+            Method::POST,
+            self.resolve_url(href)?,
+            Some(body),
+            Resend::UnlessSent,
+        )
+        .await
     }
 
     /// PUTs `body` as JSON to `href`.
     pub async fn put(&self, href: &str, body: &Value) -> Result<HalDocument, BrokerError> {
-        self.send(Method::PUT, self.resolve_url(href)?, Some(body))
-            .await
+        self.send(
+            Method::PUT,
+            self.resolve_url(href)?,
+            Some(body),
+            Resend::Idempotent,
+        )
+        .await
     }
 
     /// The broker's index (`GET /`), whose links lead everywhere else.
@@ -488,7 +527,7 @@ impl BrokerClient {
                 self.put(&href, &json!({})).await?;
             }
         }
-        self.post(publish_url, &result.to_json()).await?;
+        self.post_once(publish_url, &result.to_json()).await?;
         Ok(())
     }
 
@@ -497,6 +536,7 @@ impl BrokerClient {
         method: Method,
         url: Url,
         body: Option<&Value>,
+        resend: Resend,
     ) -> Result<HalDocument, BrokerError> {
         let url_text = url.to_string();
         let body = body.map(|b| serde_json::to_vec(b).expect("JSON values serialise"));
@@ -520,19 +560,25 @@ impl BrokerClient {
                 Some(Auth::Bearer(token)) => request.bearer_auth(token),
                 None => request,
             };
-            let response = request
-                .send()
-                .await
-                .map_err(|e| self.transport_error(&method, &url_text, e))?;
+            let backoff = self
+                .backoff
+                .saturating_mul(2u32.saturating_pow(attempt - 1))
+                .min(MAX_DELAY);
+            let response = match request.send().await {
+                Ok(response) => response,
+                // Nothing reached the broker: safe to send again, whatever the request.
+                Err(e) if e.is_connect() && attempt <= self.retries => {
+                    tokio::time::sleep(backoff).await;
+                    continue;
+                }
+                Err(e) => return Err(self.transport_error(&method, &url_text, e)),
+            };
             let status = response.status();
-            let retryable = status.is_server_error()
-                || status == StatusCode::REQUEST_TIMEOUT
-                || status == StatusCode::TOO_MANY_REQUESTS;
+            let retryable = resend == Resend::Idempotent
+                && (status.is_server_error()
+                    || status == StatusCode::REQUEST_TIMEOUT
+                    || status == StatusCode::TOO_MANY_REQUESTS);
             if retryable && attempt <= self.retries {
-                let backoff = self
-                    .backoff
-                    .saturating_mul(2u32.saturating_pow(attempt - 1))
-                    .min(MAX_DELAY);
                 let delay = if status == StatusCode::TOO_MANY_REQUESTS {
                     retry_after(response.headers()).unwrap_or(backoff)
                 } else {

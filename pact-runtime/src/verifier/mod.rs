@@ -26,7 +26,7 @@ mod report;
 mod source;
 
 pub use report::{InteractionResult, NotVerified, Outcome, PactResult, VerificationReport};
-pub use source::{load_pacts, BrokerSource, PactSource};
+pub use source::{load_pacts, redact_url, BrokerSource, PactSource};
 
 use crate::broker::{BrokerError, TestResult, VerificationResult};
 use crate::provider_states::{self, ProviderStates, StateAction, StateChange, StateError};
@@ -571,16 +571,18 @@ impl Verifier {
                 } else {
                     client.post(url).json(&change.to_json())
                 };
+                // Named in messages without the credentials it may carry.
+                let shown = source::without_userinfo(url);
                 let response = eager(request.send()).await.map_err(|e| StateFailure {
-                    message: format!("{url}: {}", crate::error_chain(&e)),
-                    unreachable: e.is_connect().then(|| url.clone()),
+                    unreachable: e.is_connect().then(|| shown.clone()),
+                    message: format!("{shown}: {}", crate::error_chain(&e.without_url())),
                 })?;
                 let status = response.status();
                 let body = response.bytes().await.unwrap_or_default();
                 if !status.is_success() {
                     let text = String::from_utf8_lossy(&body);
                     return Err(StateFailure::new(format!(
-                        "{url} answered {status}: {}",
+                        "{shown} answered {status}: {}",
                         excerpt(&text)
                     )));
                 }
@@ -606,7 +608,7 @@ impl Verifier {
             Ok(r) => r,
             Err(e) => {
                 return Outcome::RequestFailed {
-                    url: self.base_url.clone(),
+                    url: source::without_userinfo(&self.base_url),
                     message: format!("a request generator failed: {}", e.0),
                     unreachable: false,
                 }
@@ -628,11 +630,12 @@ impl Verifier {
         let response = match eager(send(client, &url, &request)).await {
             Ok(r) => r,
             Err(e) => {
+                let unreachable = e.is_connect();
                 return Outcome::RequestFailed {
-                    unreachable: e.is_connect(),
-                    message: crate::error_chain(&e),
-                    url,
-                }
+                    unreachable,
+                    message: crate::error_chain(&e.without_url()),
+                    url: source::without_userinfo(&url),
+                };
             }
         };
         let mismatches = match_response(&interaction.response, &response, spec);

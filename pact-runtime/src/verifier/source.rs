@@ -94,6 +94,35 @@ impl PactSource {
     }
 }
 
+impl PactSource {
+    /// Drops this URL source's credentials unless its URL has the scheme, host and port of
+    /// `origin` (the broker's URL, say), so credentials meant for one server never go to
+    /// another; true when it dropped them.
+    ///
+    /// ```
+    /// use pact_runtime::broker::Auth;
+    /// use pact_runtime::verifier::PactSource;
+    /// let source = |url: &str| PactSource::Url { url: url.into(), auth: Some(Auth::bearer("t")) };
+    /// let mut same = source("https://broker.example/pacts/a");
+    /// assert!(!same.restrict_credentials("https://broker.example"));
+    /// let mut other = source("https://elsewhere.example/pact.json");
+    /// assert!(other.restrict_credentials("https://broker.example"));
+    /// assert!(matches!(other, PactSource::Url { auth: None, .. }));
+    /// ```
+    pub fn restrict_credentials(&mut self, origin: &str) -> bool {
+        let PactSource::Url { url, auth } = self else {
+            return false;
+        };
+        let origin_of = |u: &str| reqwest::Url::parse(u).ok().map(|u| u.origin());
+        let same = matches!((origin_of(url), origin_of(origin)), (Some(a), Some(b)) if a == b);
+        if auth.is_some() && !same {
+            *auth = None;
+            return true;
+        }
+        false
+    }
+}
+
 impl std::fmt::Debug for PactSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -182,8 +211,18 @@ fn from_fetched(client: BrokerClient, fetched: FetchedPact) -> Result<LoadedPact
     })
 }
 
-/// A URL without its credentials, to name it in messages; one that does not parse loses
+/// `url` without its credentials, to name it in messages; one that does not parse loses
 /// whatever stands between `://` and an `@` before the path, in case it is credentials.
+///
+/// ```
+/// use pact_runtime::verifier::redact_url;
+/// assert_eq!(redact_url("https://ci:s3cret@broker.example/pacts"), "https://broker.example/pacts");
+/// assert_eq!(redact_url("https://ci:s3cret@/broken"), "https:///broken");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    without_userinfo(url)
+}
+
 pub(crate) fn without_userinfo(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut parsed) => {
