@@ -111,15 +111,21 @@ fn sixteen_processes_of_eight_threads_lose_and_duplicate_nothing() {
 fn two_processes_writing_one_key_leave_one_whole_interaction() {
     let dir = fresh_dir("same-key");
     let path = dir.join("Consumer-Provider.json");
+    // The file exists before the writers start, so every read below finds one.
+    write_pact(&dir, &pact("one shared interaction", "seed")).unwrap();
     let mut children = vec![spawn("same", 0, &dir), spawn("same", 1, &dir)];
     // While they write, every read sees a whole pact: the file is only ever replaced.
     let mut reads = 0;
-    while children.iter_mut().any(|c| c.try_wait().unwrap().is_none()) {
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            read_pact(&text, "pact").expect("a torn pact file");
-            reads += 1;
+    loop {
+        let text = std::fs::read_to_string(&path).expect("the pact is always there");
+        read_pact(&text, "pact").expect("a torn pact file");
+        if children.iter_mut().all(|c| c.try_wait().unwrap().is_some()) {
+            break;
         }
+        // This read happened while a writer was still at work.
+        reads += 1;
     }
+    assert!(reads > 0, "no read overlapped the writers: the test proved nothing");
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }
