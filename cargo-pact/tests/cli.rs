@@ -430,7 +430,9 @@ fn broker_serving(received: Received, wip: bool) -> String {
                     "_embedded": {"pacts": [{
                         "shortDescription": "latest from main branch",
                         "verificationProperties": {"pending": false, "wip": wip, "notices": [
-                            {"when": "before_verification", "text": "The pact is verified because it is the latest from main"}]},
+                            {"when": "before_verification", "text": "The pact is verified because it is the latest from main"},
+                            {"when": "after_verification:success_true_published_true", "text": "Notice: the pact is now verified by this provider version"},
+                            {"when": "after_verification:success_false_published_true", "text": "Notice: this failure is recorded and fails can-i-deploy"}]},
                         "_links": {"self": {"href": pact_url, "name": "Pact between Consumer (1.0.0) and Provider"}}}]},
                     "_links": {"self": {"href": format!("{b}/pacts/provider/Provider/for-verification")}}}),
                 ("GET", "/pacts/provider/Provider/consumer/Consumer/pact-version/abc")
@@ -495,6 +497,11 @@ fn verifies_pacts_from_a_broker_and_publishes_one_result_with_branch_and_tags() 
     let provider = serve(routes(Store::default()));
     let output = verify_from_broker(&provider, &broker);
     let out = text(&output);
+    assert!(
+        out.contains("Notice: the pact is now verified by this provider version"),
+        "{out}"
+    );
+    assert!(!out.contains("Notice: this failure is recorded"), "{out}");
     assert_eq!(output.status.code(), Some(0), "{out}");
     assert!(
         out.contains("The pact is verified because it is the latest from main"),
@@ -558,6 +565,11 @@ fn a_failed_verification_from_a_broker_publishes_a_failed_result() {
     );
     let output = verify_from_broker(&provider, &broker);
     let out = text(&output);
+    assert!(
+        out.contains("Notice: this failure is recorded and fails can-i-deploy"),
+        "{out}"
+    );
+    assert!(!out.contains("Notice: the pact is now verified"), "{out}");
     assert_eq!(output.status.code(), Some(1), "{out}");
     let received = received.lock().unwrap();
     let result = &received

@@ -168,12 +168,15 @@ impl StateChange {
     }
 
     /// Reads a state change sent as query parameters (`state=..&action=..`; every other
-    /// parameter is a param, as a string).
+    /// parameter is a param, as a string). A param named `state`, `action` or `consumer`
+    /// follows the field of that name: the first value is the field, the second the param.
     ///
     /// ```
     /// use pact_runtime::provider_states::StateChange;
     /// let c = StateChange::from_query("state=build+exists&action=teardown&id=3455").unwrap();
     /// assert_eq!(c.params["id"], "3455");
+    /// let c = StateChange::from_query("state=an+order&action=setup&state=shipped").unwrap();
+    /// assert_eq!((c.state.as_str(), &c.params["state"]), ("an order", &"shipped".into()));
     /// ```
     pub fn from_query(query: &str) -> Result<StateChange, StateError> {
         let mut body = Map::new();
@@ -183,6 +186,9 @@ impl StateChange {
             match name {
                 "state" | "action" | "consumer" => {
                     body.insert(name.to_string(), Value::String(value));
+                    if let Some(param) = values.get(1) {
+                        params.insert(name.to_string(), Value::String(param.clone()));
+                    }
                 }
                 // A query carries text only: the typed handlers parse numbers and booleans.
                 _ => {
@@ -194,13 +200,14 @@ impl StateChange {
         StateChange::from_json(&Value::Object(body))
     }
 
-    /// The query parameters [`StateChange::from_query`] reads.
+    /// The query parameters [`StateChange::from_query`] reads: the fields first, so that
+    /// a param with a field's name comes second and is read as the param.
     pub fn to_query(&self) -> Vec<(String, String)> {
         let mut out = vec![
             ("state".to_string(), self.state.clone()),
             ("action".to_string(), self.action.as_str().to_string()),
         ];
-        if !self.consumer.is_empty() {
+        if !self.consumer.is_empty() || self.params.contains_key("consumer") {
             out.push(("consumer".to_string(), self.consumer.clone()));
         }
         for (k, v) in &self.params {
@@ -408,4 +415,42 @@ impl<T: StateParam> StateParam for Option<T> {
 pub fn state_param<T: StateParam>(change: &StateChange, name: &str) -> Result<T, StateError> {
     T::from_param(change.params.get(name))
         .ok_or_else(|| StateError::param(&change.state, name, T::EXPECTED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{StateAction, StateChange};
+    use serde_json::{json, Map, Value};
+
+    #[test]
+    fn params_named_like_the_fields_survive_the_query_form() {
+        let params: Map<String, Value> =
+            json!({"state": "shipped", "action": "refund", "consumer": "ops", "id": 7})
+                .as_object()
+                .cloned()
+                .unwrap();
+        for consumer in ["Web", ""] {
+            let change = StateChange {
+                consumer: consumer.into(),
+                state: "an order".into(),
+                states: vec!["an order".into()],
+                params: params.clone(),
+                action: StateAction::Teardown,
+            };
+            let query = change
+                .to_query()
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.replace(' ', "+")))
+                .collect::<Vec<_>>()
+                .join("&");
+            let back = StateChange::from_query(&query).unwrap();
+            assert_eq!(back.state, "an order", "{query}");
+            assert_eq!(back.consumer, consumer, "{query}");
+            assert_eq!(back.action, StateAction::Teardown, "{query}");
+            assert_eq!(back.params["state"], "shipped", "{query}");
+            assert_eq!(back.params["action"], "refund", "{query}");
+            assert_eq!(back.params["consumer"], "ops", "{query}");
+            assert_eq!(back.params["id"], "7", "{query}");
+        }
+    }
 }

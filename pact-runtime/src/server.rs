@@ -397,12 +397,27 @@ pub(crate) fn preflight_response(headers: &HeaderMap) -> Reply {
     r
 }
 
-/// Adds `Access-Control-Allow-Origin: *` when CORS is on and the reply has none.
-pub(crate) fn with_cors(cors: bool, mut reply: Reply) -> Reply {
-    if cors && !reply.headers().contains_key("access-control-allow-origin") {
-        reply
-            .headers_mut()
-            .insert("access-control-allow-origin", HeaderValue::from_static("*"));
+/// When CORS is on and the reply sets none of its own, allows the request's origin: its
+/// `Origin` echoed, with credentials allowed (a browser sending cookies or an
+/// `Authorization` header accepts nothing else, `*` included), or `*` for a request without
+/// one.
+pub(crate) fn with_cors(cors: bool, request: &HeaderMap, mut reply: Reply) -> Reply {
+    if !cors || reply.headers().contains_key("access-control-allow-origin") {
+        return reply;
+    }
+    let h = reply.headers_mut();
+    match request.get("origin") {
+        Some(origin) => {
+            h.insert("access-control-allow-origin", origin.clone());
+            h.insert(
+                "access-control-allow-credentials",
+                HeaderValue::from_static("true"),
+            );
+            h.append("vary", HeaderValue::from_static("Origin"));
+        }
+        None => {
+            h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+        }
     }
     reply
 }

@@ -180,7 +180,11 @@ impl StubServer {
         let handler = {
             let shared = shared.clone();
             move |method: &Method, headers: &HeaderMap, actual: Request| {
-                with_cors(shared.cors, handle(&shared, method, headers, actual))
+                with_cors(
+                    shared.cors,
+                    headers,
+                    handle(&shared, method, headers, actual),
+                )
             }
         };
         let running = Running::spawn(

@@ -184,7 +184,16 @@ fn cors_preflight_is_answered_when_asked_for() {
         None,
     );
     assert_eq!(reply.status, 200, "{:?}", reply.headers);
-    assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    // The origin echoed with credentials allowed: a browser sending cookies takes no `*`.
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("http://app")
+    );
+    assert_eq!(
+        reply.header("access-control-allow-credentials"),
+        Some("true")
+    );
+    assert_eq!(reply.header("vary"), Some("Origin"));
     assert_eq!(reply.header("access-control-allow-methods"), Some("GET"));
     // The preflight is not an unexpected request; the GET itself still must come.
     assert!(matches!(server.problems()[..], [Problem::Missing { .. }]));

@@ -358,7 +358,14 @@ fn cors_answers_preflights_and_allows_any_origin() {
         ],
     );
     assert_eq!(preflight.status, 200);
-    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("http://localhost:3000")
+    );
+    assert_eq!(
+        preflight.header("access-control-allow-credentials"),
+        Some("true")
+    );
     assert_eq!(
         preflight.header("access-control-allow-methods"),
         Some("GET")
@@ -367,9 +374,11 @@ fn cors_answers_preflights_and_allows_any_origin() {
         preflight.header("access-control-allow-headers"),
         Some("authorization")
     );
+    // Without an Origin (not a browser), any origin.
     let reply = http_get(&server, "/items/1");
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(reply.header("access-control-allow-credentials"), None);
     let missing = http_get(&server, "/nope");
     assert_eq!(missing.status, 404);
     assert_eq!(missing.header("access-control-allow-origin"), Some("*"));

@@ -125,7 +125,10 @@ fn two_processes_writing_one_key_leave_one_whole_interaction() {
         // This read happened while a writer was still at work.
         reads += 1;
     }
-    assert!(reads > 0, "no read overlapped the writers: the test proved nothing");
+    assert!(
+        reads > 0,
+        "no read overlapped the writers: the test proved nothing"
+    );
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }

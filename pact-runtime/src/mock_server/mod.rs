@@ -440,10 +440,10 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
                 reply
             }
         };
-        return with_cors(shared.cors, reply);
+        return with_cors(shared.cors, headers, reply);
     }
     if is_preflight(shared.cors, method, headers) {
-        return with_cors(shared.cors, preflight_response(headers));
+        return with_cors(shared.cors, headers, preflight_response(headers));
     }
     let request = request_line(actual);
     let closest = best.map(|(_, i, mismatches)| Closest {
@@ -459,7 +459,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
     };
     let reply = failure_response(&problem, wants_json);
     shared.state().problems.push(problem);
-    with_cors(shared.cors, reply)
+    with_cors(shared.cors, headers, reply)
 }
 
 fn failure_response(problem: &Problem, json: bool) -> Reply {

@@ -376,6 +376,7 @@ impl Verifier {
                 source: loaded.name.clone(),
                 pending: loaded.pending,
                 notices: loaded.notices.clone(),
+                after_notices: Vec::new(),
                 interactions: Vec::new(),
                 published: None,
             };
@@ -427,6 +428,15 @@ impl Verifier {
                     loaded.name
                 )),
                 (None, _) => {}
+            }
+            if let Some(listed) = &loaded.listed {
+                let success = result.interactions.iter().all(|i| i.outcome.is_success());
+                let published = matches!(result.published, Some(Ok(())));
+                result.after_notices = listed
+                    .after_verification_notices(success, published)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
             }
             report.pacts.push(result);
         }

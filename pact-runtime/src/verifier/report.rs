@@ -132,6 +132,9 @@ pub struct PactResult {
     pub pending: bool,
     /// The broker's notices (why this pact is verified).
     pub notices: Vec<String>,
+    /// The broker's notices for after the verification, for how it went and whether its
+    /// result was published (what the result means for the pact: pending, WIP...).
+    pub after_notices: Vec<String>,
     /// Each interaction verified.
     pub interactions: Vec<InteractionResult>,
     /// Whether publishing the result worked, when it was asked for.
@@ -348,6 +351,9 @@ impl VerificationReport {
                     }
                 }
             }
+            for n in &pact.after_notices {
+                let _ = writeln!(out, "  {n}");
+            }
         }
         if !failures.is_empty() {
             let _ = writeln!(out, "\nFailures:");
@@ -419,6 +425,7 @@ impl VerificationReport {
                 "source": p.source,
                 "pending": p.pending,
                 "notices": p.notices,
+                "afterNotices": p.after_notices,
                 "published": p.published.as_ref().map(|r| match r {
                     Ok(()) => json!({"success": true}),
                     Err(e) => json!({"success": false, "error": e}),

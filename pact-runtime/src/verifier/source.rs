@@ -169,6 +169,8 @@ pub(crate) struct LoadedPact {
     pub(crate) pact: Pact,
     pub(crate) pending: bool,
     pub(crate) notices: Vec<String>,
+    /// What the broker listed it with, for the notices to show after verifying.
+    pub(crate) listed: Option<crate::broker::PactForVerification>,
     pub(crate) broker: Option<BrokerPact>,
 }
 
@@ -178,6 +180,7 @@ fn local(name: String, pact: Pact) -> LoadedPact {
         pact,
         pending: false,
         notices: Vec::new(),
+        listed: None,
         broker: None,
     }
 }
@@ -204,6 +207,7 @@ fn from_fetched(client: BrokerClient, fetched: FetchedPact) -> Result<LoadedPact
         pact,
         pending: false,
         notices: Vec::new(),
+        listed: None,
         broker: fetched.publish_url.is_some().then_some(BrokerPact {
             client,
             pact: fetched,
@@ -339,10 +343,11 @@ pub(crate) async fn load(
                 let mut loaded = from_fetched(client.clone(), fetched)?;
                 // A WIP pact never fails the build, whatever the broker says of pending.
                 loaded.pending = listed.pending || listed.wip;
-                loaded.notices = listed.notices;
+                loaded.notices = listed.notices.clone();
                 if !listed.short_description.is_empty() {
                     loaded.name = format!("{} ({})", loaded.name, listed.short_description);
                 }
+                loaded.listed = Some(listed);
                 out.push(loaded);
             }
             Ok(out)
