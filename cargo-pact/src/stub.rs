@@ -2,8 +2,8 @@
 
 use crate::cli::StubArgs;
 use crate::Failure;
-use anyhow::{anyhow, Context};
-use pact_runtime::stub_server::{StubOptions, StubServer};
+use anyhow::anyhow;
+use pact_runtime::stub_server::{StubError, StubOptions, StubServer};
 use pact_runtime::verifier::load_pacts;
 use std::process::ExitCode;
 
@@ -16,15 +16,6 @@ pub fn run(args: StubArgs) -> Result<ExitCode, Failure> {
             "no pacts to serve: pass --file, --dir or --url"
         )));
     }
-    let provider_state = args
-        .provider_state
-        .as_deref()
-        .map(|r| {
-            regex::Regex::new(r)
-                .with_context(|| format!("--provider-state {r:?} is not a valid regex"))
-        })
-        .transpose()
-        .map_err(Failure::input)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -43,13 +34,19 @@ pub fn run(args: StubArgs) -> Result<ExitCode, Failure> {
         host: args.host,
         port: args.port,
         cors: args.cors,
-        provider_state,
+        provider_state: args.provider_state,
         provider_state_header: args.provider_state_header_name,
     };
-    let server = StubServer::start(pacts, options).map_err(Failure::input)?;
+    let server = StubServer::start(pacts, options).map_err(|e| match e {
+        StubError::ProviderState(..) => {
+            Failure::input(anyhow!(e).context("invalid --provider-state"))
+        }
+        other => Failure::input(other),
+    })?;
+    let n = server.interactions();
     println!(
-        "stub server for {} interactions listening on {}",
-        server.interactions(),
+        "stub server for {n} interaction{} listening on {}",
+        if n == 1 { "" } else { "s" },
         server.url()
     );
     server.wait();

@@ -9,7 +9,6 @@ use pact_runtime::broker::Auth;
 use pact_runtime::verifier::{
     redact_url, BrokerSource, Filters, PactSource, PublishOptions, Verifier, VerifierError,
 };
-use regex::Regex;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,14 +58,6 @@ impl SourceArgs {
         }
         Ok(out)
     }
-}
-
-fn regex(flag: &str, value: &Option<String>) -> Result<Option<Regex>, Failure> {
-    value
-        .as_deref()
-        .map(|v| Regex::new(v).with_context(|| format!("{flag} {v:?} is not a valid regex")))
-        .transpose()
-        .map_err(Failure::input)
 }
 
 /// `Name: value`, with a valid header name (RFC 9110 token) and a value without control
@@ -164,8 +155,8 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
             .map_err(Failure::input)?,
     };
     let filters = Filters {
-        description: regex("--filter-description", &args.filter_description)?,
-        state: regex("--filter-state", &args.filter_state)?,
+        description: args.filter_description.clone(),
+        state: args.filter_state.clone(),
         no_state: args.filter_no_state,
         consumers: args.filter_consumers.clone(),
     };
@@ -205,6 +196,10 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
     }
     // Every URL checked before the provider starts or a request goes out, naming its flag.
     verifier.check().map_err(|e| match &e {
+        VerifierError::InvalidFilter { what, .. } => {
+            let context = format!("invalid --filter-{what}");
+            Failure::input(anyhow!(e).context(context))
+        }
         VerifierError::InvalidUrl { what, .. } => {
             let flag = match *what {
                 "provider base URL" => "--provider-base-url (or --hostname/--port)",

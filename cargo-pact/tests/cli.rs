@@ -317,7 +317,7 @@ fn stub_serves_the_example_pact() {
     use std::io::{Read, Write};
     let (mut child, url, line) = start_stub(&example_pact());
     assert!(
-        line.starts_with("stub server for 1 interactions listening on http://127.0.0.1:"),
+        line.starts_with("stub server for 1 interaction listening on http://127.0.0.1:"),
         "{line}"
     );
     let mut stream = std::net::TcpStream::connect(url.trim_start_matches("http://")).unwrap();

@@ -84,8 +84,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use warp::http::{HeaderMap, Method, StatusCode};
 
-/// The regex type of [`StubOptions::provider_state`] (the `regex` crate's).
-pub use regex::Regex;
+use regex::Regex;
 
 /// How to start a stub server: address, CORS, provider states.
 #[derive(Debug, Clone)]
@@ -97,8 +96,8 @@ pub struct StubOptions {
     /// Answer CORS preflight requests and add `Access-Control-Allow-Origin: *`.
     pub cors: bool,
     /// Serve only interactions with a provider state this regex finds in the name; all
-    /// interactions when `None` (the default).
-    pub provider_state: Option<Regex>,
+    /// interactions when `None` (the default). Checked by [`StubServer::start`].
+    pub provider_state: Option<String>,
     /// The request header whose value, as a regex, replaces
     /// [`provider_state`](StubOptions::provider_state) for that request; matched without
     /// case. `X-Pact-Provider-State` by default.
@@ -132,6 +131,9 @@ pub enum StubError {
     /// The server's thread or runtime could not start.
     #[error("could not start the stub server's runtime")]
     Runtime(#[source] std::io::Error),
+    /// [`StubOptions::provider_state`] is not a valid regex.
+    #[error("the provider state filter {0:?} is not a valid regex")]
+    ProviderState(String, #[source] regex::Error),
 }
 
 /// A running stub server; dropping it stops it.
@@ -154,6 +156,11 @@ impl StubServer {
     /// Starts a server for the HTTP interactions of `pacts` (other kinds are ignored). The
     /// socket is bound before this returns, so the server is ready at once.
     pub fn start(pacts: Vec<Pact>, options: StubOptions) -> Result<StubServer, StubError> {
+        let state_filter = options
+            .provider_state
+            .as_deref()
+            .map(|re| Regex::new(re).map_err(|e| StubError::ProviderState(re.to_string(), e)))
+            .transpose()?;
         let (listener, address) = bind(options.host, options.port)
             .map_err(|(address, source)| StubError::Bind { address, source })?;
         let url = base_url("http", address);
@@ -166,7 +173,7 @@ impl StubServer {
                     _ => None,
                 })
             })
-            .map(|(interaction, spec)| Entry::new(interaction, spec, &options.provider_state))
+            .map(|(interaction, spec)| Entry::new(interaction, spec, &state_filter))
             .collect();
         let index = Index::new(&entries);
         let shared = Arc::new(Shared {
@@ -174,7 +181,7 @@ impl StubServer {
             index,
             url,
             cors: options.cors,
-            provider_state: options.provider_state.map(|re| re.as_str().to_string()),
+            provider_state: options.provider_state,
             provider_state_header: options.provider_state_header,
         });
         let handler = {

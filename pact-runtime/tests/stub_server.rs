@@ -3,7 +3,7 @@
 //! interactions.
 
 use pact_runtime::pact_core::model::{read_pact, Pact};
-use pact_runtime::stub_server::{Regex, StubOptions, StubServer};
+use pact_runtime::stub_server::{StubOptions, StubServer};
 use serde_json::{json, Value};
 
 #[path = "support/http.rs"]
@@ -241,7 +241,7 @@ fn provider_states_filter_and_the_header_overrides_per_request() {
     drop(server);
 
     let options = StubOptions {
-        provider_state: Some(Regex::new("^no users$").unwrap()),
+        provider_state: Some("^no users$".into()),
         ..StubOptions::default()
     };
     let server = StubServer::start(vec![stateful_pact()], options).unwrap();

@@ -352,7 +352,7 @@ macro_rules! headers_and_body {
 
 /// The expected request.
 #[derive(Debug, Clone)]
-pub struct RequestBuilder(pub Request);
+pub struct RequestBuilder(Request);
 
 impl Default for RequestBuilder {
     fn default() -> Self {
@@ -429,7 +429,7 @@ impl RequestBuilder {
 
 /// The expected response.
 #[derive(Debug, Clone, Default)]
-pub struct ResponseBuilder(pub Response);
+pub struct ResponseBuilder(Response);
 
 headers_and_body!(ResponseBuilder);
 

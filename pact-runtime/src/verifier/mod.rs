@@ -68,6 +68,16 @@ pub enum VerifierError {
     /// The HTTP client could not be built.
     #[error("could not create the HTTP client")]
     Client(#[source] reqwest::Error),
+    /// A filter is not a valid regex.
+    #[error("the {what} filter {regex:?} is not a valid regex: {reason}")]
+    InvalidFilter {
+        /// Which: `description`, `state`.
+        what: &'static str,
+        /// The regex.
+        regex: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A pact location is neither an HTTP(S) URL, a `file:` URL nor a path.
     #[error("{location}: {reason}")]
     Location {
@@ -88,20 +98,29 @@ pub enum VerifierError {
     },
 }
 
-/// Which interactions to verify.
+/// Which interactions to verify. The regexes are checked by [`Verifier::check`].
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
-    /// Only interactions whose description matches.
-    pub description: Option<Regex>,
-    /// Only interactions with a state that matches.
-    pub state: Option<Regex>,
+    /// Only interactions whose description matches this regex.
+    pub description: Option<String>,
+    /// Only interactions with a state that matches this regex; an empty one selects the
+    /// interactions without a state, as in the reference verifier.
+    pub state: Option<String>,
     /// Only interactions without a provider state.
     pub no_state: bool,
     /// Only pacts of these consumers (all when empty).
     pub consumers: Vec<String>,
 }
 
-impl Filters {
+/// [`Filters`] with their regexes compiled.
+#[derive(Debug, Clone, Default)]
+struct CompiledFilters {
+    description: Option<Regex>,
+    state: Option<Regex>,
+    no_state: bool,
+}
+
+impl CompiledFilters {
     fn accepts(&self, interaction: &HttpInteraction) -> bool {
         let info = &interaction.info;
         if self.no_state && !info.provider_states.is_empty() {
@@ -113,12 +132,31 @@ impl Filters {
             }
         }
         match &self.state {
-            // As in the reference verifier, an empty state filter selects the interactions
-            // without a state.
             Some(re) if re.as_str().is_empty() => info.provider_states.is_empty(),
             Some(re) => info.provider_states.iter().any(|s| re.is_match(&s.name)),
             None => true,
         }
+    }
+}
+
+impl Filters {
+    fn compile(&self) -> Result<CompiledFilters, VerifierError> {
+        let regex = |what: &'static str, re: &Option<String>| {
+            re.as_deref()
+                .map(|text| {
+                    Regex::new(text).map_err(|e| VerifierError::InvalidFilter {
+                        what,
+                        regex: text.to_string(),
+                        reason: e.to_string(),
+                    })
+                })
+                .transpose()
+        };
+        Ok(CompiledFilters {
+            description: regex("description", &self.description)?,
+            state: regex("state", &self.state)?,
+            no_state: self.no_state,
+        })
     }
 
     /// True when some interactions may be left out, so a run proves less than the pact.
@@ -318,6 +356,7 @@ impl Verifier {
     /// assert!(Verifier::new("P", "http://127.0.0.1:1").check().is_ok());
     /// ```
     pub fn check(&self) -> Result<(), VerifierError> {
+        self.filters.compile()?;
         check_http_url("provider base URL", &self.base_url)?;
         if let States::Url { url, .. } = &self.states {
             check_http_url("state change URL", url)?;
@@ -335,6 +374,7 @@ impl Verifier {
     /// Runs the verification.
     pub async fn verify(&self) -> Result<VerificationReport, VerifierError> {
         self.check()?;
+        let filters = self.filters.compile()?;
         // A redirect is a response to check, not to follow.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -393,7 +433,7 @@ impl Verifier {
                     ));
                     continue;
                 };
-                if !self.filters.accepts(http) {
+                if !filters.accepts(http) {
                     report.not_verified.filtered_out += 1;
                     continue;
                 }
