@@ -157,7 +157,10 @@ impl Shared {
 
 /// A running mock provider. Dropping it at the end of a test checks that every interaction
 /// was exercised and nothing unexpected arrived, writes the pact when so, and panics with
-/// the list of problems otherwise (unless the test is already panicking).
+/// the list of problems otherwise. When the test is already panicking (an `.unwrap()` on
+/// the client's error for the mock server's 500, say), the problems go to stderr instead,
+/// where the test harness shows them with the failure: the client's error rarely says more
+/// than the status.
 pub struct MockServer {
     shared: Arc<Shared>,
     pact: Pact,
@@ -340,14 +343,40 @@ impl MockServer {
         self.problems()
     }
 
-    fn check_and_write(&self) -> Result<PathBuf, MockServerError> {
+    /// The problems so far as the report a failing test prints, or `None` when there are
+    /// none.
+    ///
+    /// ```
+    /// use pact_runtime::consumer::PactBuilder;
+    /// let mut pact = PactBuilder::new("Consumer", "Provider");
+    /// pact.interaction("a ping", |i| {
+    ///     i.request.get("/ping");
+    /// });
+    /// let server = pact.start_mock_server();
+    /// let report = server.failure().unwrap().to_string();
+    /// assert!(report.contains("expected but not received: GET /ping"), "{report}");
+    /// let _ = server.discard();
+    /// ```
+    pub fn failure(&self) -> Option<Failure> {
         let problems = self.problems();
-        if !problems.is_empty() {
-            return Err(MockServerError::Failed(Failure {
-                pact: format!("{} -> {}", self.pact.consumer, self.pact.provider),
-                url: self.shared.url.clone(),
-                problems,
-            }));
+        (!problems.is_empty()).then(|| Failure {
+            pact: format!("{} -> {}", self.pact.consumer, self.pact.provider),
+            url: self.shared.url.clone(),
+            problems,
+        })
+    }
+
+    /// Writes the report of a test that failed in its own body to stderr (captured by the
+    /// test harness like the test's own output), unless there is nothing to report.
+    pub(crate) fn report_to_stderr(&self, how: &str) {
+        if let Some(failure) = self.failure() {
+            eprintln!("the test {how}; what the pact mock server saw may explain why:\n{failure}");
+        }
+    }
+
+    fn check_and_write(&self) -> Result<PathBuf, MockServerError> {
+        if let Some(failure) = self.failure() {
+            return Err(MockServerError::Failed(failure));
         }
         let dir = match &self.output_dir {
             Some(dir) => dir.clone(),
@@ -364,7 +393,12 @@ impl MockServer {
 impl Drop for MockServer {
     fn drop(&mut self) {
         self.stop();
-        if self.finished || std::thread::panicking() {
+        if self.finished {
+            return;
+        }
+        if std::thread::panicking() {
+            // A second panic would abort the process; the report is what the panic lacks.
+            self.report_to_stderr("panicked");
             return;
         }
         if let Err(e) = self.check_and_write() {
