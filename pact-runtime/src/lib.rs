@@ -39,6 +39,8 @@ pub mod broker;
 pub mod codegen;
 #[cfg(feature = "consumer")]
 pub mod consumer;
+#[cfg(any(feature = "consumer", feature = "provider"))]
+pub mod log;
 #[cfg(feature = "consumer")]
 pub mod mock_server;
 pub mod pact_writer;

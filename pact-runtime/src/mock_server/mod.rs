@@ -103,6 +103,9 @@ pub enum MockServerError {
     /// The pact dir could not be worked out (a malformed `Cargo.toml`, say).
     #[error("could not work out the pact dir")]
     PactDir(#[source] WriteError),
+    /// The log settings are invalid or the log file cannot be opened (see [`crate::log`]).
+    #[error("could not set up the mock server's log")]
+    Log(#[source] crate::log::LogError),
 }
 
 /// The problems of a mock server whose test failed; its `Display` is the message the test
@@ -204,18 +207,44 @@ impl PactBuilder {
         let dir = self
             .resolve_output_dir()
             .map_err(MockServerError::PactDir)?;
-        MockServer::start(self.build(), Some(dir), options)
+        MockServer::start_in(self.build(), Some(dir), options, self.package())
     }
 }
 
 impl MockServer {
     /// Starts a server for `pact`'s HTTP interactions; the pact goes to `output_dir`, or the
-    /// default pact dir when `None`.
+    /// default pact dir when `None`. The log settings (see [`crate::log`]) are those of the
+    /// package whose tests run (`CARGO_MANIFEST_DIR`).
     pub fn start(
         pact: Pact,
         output_dir: Option<PathBuf>,
         options: MockServerOptions,
     ) -> Result<MockServer, MockServerError> {
+        MockServer::start_in(pact, output_dir, options, None)
+    }
+
+    fn start_in(
+        pact: Pact,
+        output_dir: Option<PathBuf>,
+        options: MockServerOptions,
+        package: Option<&std::path::Path>,
+    ) -> Result<MockServer, MockServerError> {
+        let manifest_dir = match package {
+            Some(dir) => dir.to_path_buf(),
+            None => std::env::var_os("CARGO_MANIFEST_DIR")
+                .unwrap_or_else(|| ".".into())
+                .into(),
+        };
+        // The server's thread is not the test's: its records name the test that started it.
+        let log = crate::log::mock_server_log(&manifest_dir)
+            .map_err(MockServerError::Log)?
+            .map(|log| {
+                let thread = std::thread::current();
+                let test = thread
+                    .name()
+                    .map_or_else(|| format!("{:?}", thread.id()), str::to_string);
+                tracing::Dispatch::new(log.for_test(test))
+            });
         let (listener, address) = bind(options.host, options.port)
             .map_err(|(address, source)| MockServerError::Bind { address, source })?;
         let url = base_url(if options.tls { "https" } else { "http" }, address);
@@ -241,9 +270,12 @@ impl MockServer {
         let handler = {
             let shared = shared.clone();
             move |method: &Method, headers: &HeaderMap, actual: Request| {
+                let handle = || handle(&shared, method, headers, &actual);
                 // A panic here would only drop the connection: record it so the test fails.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    handle(&shared, method, headers, &actual)
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &log {
+                    // Scoped to this thread: a subscriber of the test's own stays untouched.
+                    Some(log) => tracing::dispatcher::with_default(log, handle),
+                    None => handle(),
                 }))
                 .unwrap_or_else(|panic| {
                     let message = panic
@@ -255,6 +287,7 @@ impl MockServer {
                         request: request_line(&actual),
                         message,
                     };
+                    tracing::error!("{problem}: answered 500");
                     let reply = failure_response(&problem, false);
                     shared.state().problems.push(problem);
                     reply
@@ -435,6 +468,14 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
         .get("accept")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("json"));
+    tracing::debug!(
+        headers = %crate::log::redacted_headers(
+            headers.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap_or("<not text>")))
+        ),
+        body = %body_of(actual),
+        "received {}",
+        request_line(actual),
+    );
     let mut best: Option<((bool, usize), usize, Vec<Mismatch>)> = None;
     let mut matched = None;
     for (i, interaction) in shared.interactions.iter().enumerate() {
@@ -460,6 +501,13 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
         let reply = match respond(&shared.url, &interaction.response) {
             Ok(reply) => {
                 shared.state().hits[i] += 1;
+                tracing::info!(
+                    "{} matched \"{}\": answered {}",
+                    request_line(actual),
+                    interaction.info.description,
+                    reply.status().as_u16()
+                );
+                tracing::trace!(body = %crate::log::body_text(reply.body()), "response");
                 reply
             }
             Err(message) => {
@@ -468,6 +516,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
                     description: interaction.info.description.clone(),
                     message,
                 };
+                tracing::warn!("{problem}: answered 500");
                 let reply = failure_response(&problem, wants_json);
                 shared.state().problems.push(problem);
                 reply
@@ -476,6 +525,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
         return with_cors(shared.cors, reply);
     }
     if is_preflight(shared.cors, method, headers) {
+        tracing::info!("{} is a CORS preflight: answered", request_line(actual));
         return with_cors(shared.cors, preflight_response(headers));
     }
     let request = request_line(actual);
@@ -490,6 +540,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
         },
         closest => Problem::Unexpected { request, closest },
     };
+    tracing::warn!("{problem}: answered 500");
     let reply = failure_response(&problem, wants_json);
     shared.state().problems.push(problem);
     with_cors(shared.cors, reply)
@@ -505,4 +556,12 @@ fn failure_response(problem: &Problem, json: bool) -> Reply {
     let mut body = problem.to_json();
     body["error"] = format!("pact mock server: {problem}").into();
     json_reply(StatusCode::INTERNAL_SERVER_ERROR, &body)
+}
+
+/// The body of a request as logged.
+fn body_of(request: &Request) -> String {
+    match &request.body {
+        pact_core::model::Body::Present { bytes, .. } => crate::log::body_text(bytes),
+        _ => String::new(),
+    }
 }
