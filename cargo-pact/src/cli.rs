@@ -304,9 +304,38 @@ pub struct VerifyArgs {
     /// Color the report.
     #[arg(long = "color", value_enum, default_value_t = Color::Auto, help_heading = "Output")]
     pub color: Color,
+    #[command(flatten)]
+    pub log: LogArgs,
     /// The package whose [package.metadata.pact] supplies settings not given as flags.
     #[arg(long = "manifest-path", value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
+}
+
+/// Where the log of requests goes.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Log each request and its response status to stderr at this level and above: off,
+    /// error, warn, info (request lines and statuses), debug (also headers, credentials
+    /// redacted, and bodies), trace.
+    #[arg(
+        long = "log-level",
+        env = "PACT_LOG_LEVEL",
+        default_value = "warn",
+        value_name = "LEVEL",
+        value_parser = |s: &str| pact_runtime::log::parse_level(s),
+        help_heading = "Output"
+    )]
+    pub log_level: tracing::level_filters::LevelFilter,
+}
+
+impl LogArgs {
+    /// Sends the records of the level asked for to stderr.
+    pub fn install(&self) {
+        // Fails only when a subscriber is already set, which only a second call would do.
+        let _ = tracing::subscriber::set_global_default(pact_runtime::log::LineSubscriber::stderr(
+            self.log_level,
+        ));
+    }
 }
 
 /// `cargo pact stub`.
@@ -314,6 +343,8 @@ pub struct VerifyArgs {
 pub struct StubArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
     #[command(flatten)]
     pub auth: AuthArgs,
     /// The port to listen on (0: any free port, printed at start).

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 /// Serves the pacts until the process is stopped.
 pub fn run(args: StubArgs) -> Result<ExitCode, Failure> {
+    args.log.install();
     let auth = args.auth.auth();
     let sources = args.sources.sources(auth.as_ref(), None)?;
     if sources.is_empty() {

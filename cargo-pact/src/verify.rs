@@ -101,6 +101,7 @@ fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failur
 
 /// Runs the verification and maps the report to an exit code.
 pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
+    args.log.install();
     let mut meta = LazyMetadata::new(args.manifest_path.clone());
     let auth = args.auth.auth();
     let mut sources = args

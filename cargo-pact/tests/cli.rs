@@ -30,6 +30,7 @@ fn cargo_pact(args: &[&str]) -> Output {
         .env_remove("PACT_BROKER_BASE_URL")
         .env_remove("PACT_BROKER_PASSWORD")
         .env_remove("PACT_BROKER_TOKEN")
+        .env_remove("PACT_LOG_LEVEL")
         .output()
         .unwrap()
 }
@@ -100,6 +101,74 @@ fn the_example_provider_verifies_and_exits_0_with_json_and_junit_reports() {
         "{junit}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn log_level_debug_logs_each_request_and_status_to_stderr_and_no_credential() {
+    let base_url = serve(routes(Store::default()));
+    let secret = ["--header", "Authorization: Bearer s3cret-token"];
+    let output = verify_example(
+        &base_url,
+        &[&secret[..], &["--log-level", "debug"]].concat(),
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let line = format!("GET {base_url}/builds/3455: answered 200");
+    let record = stderr
+        .lines()
+        .find(|l| l.contains(&line))
+        .unwrap_or_else(|| panic!("no {line:?} in:\n{stderr}"));
+    assert!(record.contains(" INFO pact_runtime::verifier:"), "{record}");
+    assert!(
+        stderr.contains("state change Setup of \"build 3455 exists\""),
+        "{stderr}"
+    );
+    let sent = stderr
+        .lines()
+        .find(|l| l.contains("DEBUG") && l.contains("sending GET"))
+        .unwrap_or_else(|| panic!("no request headers logged in:\n{stderr}"));
+    assert!(sent.contains("Authorization: [redacted]"), "{sent}");
+    assert!(
+        !stderr.contains("s3cret"),
+        "a credential was logged:\n{stderr}"
+    );
+
+    // PACT_LOG_LEVEL does the same; the default (warn) logs nothing for a passing run.
+    let output = Command::new(BIN)
+        .args([
+            "pact",
+            "verify",
+            "--provider-name",
+            "Provider",
+            "--provider-base-url",
+            &base_url,
+        ])
+        .args([
+            "--provider-states-setup-url",
+            &format!("{base_url}/api/_pact/state"),
+        ])
+        .args(["--file", example_pact().to_str().unwrap()])
+        .env("PACT_LOG_LEVEL", "info")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&line), "{stderr}");
+    assert!(!stderr.contains("DEBUG"), "{stderr}");
+    let output = verify_example(&base_url, &secret);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("pact_runtime"),
+        "{}",
+        text(&output)
+    );
+
+    let output = verify_example(&base_url, &["--log-level", "loud"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("unknown log level \"loud\""),
+        "{}",
+        text(&output)
+    );
 }
 
 #[test]

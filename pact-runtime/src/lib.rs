@@ -21,6 +21,12 @@
 //! # let _ = std::fs::remove_dir_all(&dir);
 //! ```
 //!
+//! ## Logs
+//!
+//! The mock server, the stub server and the verifier log each request through `tracing`;
+//! `PACT_LOG_DIR` (or `log-dir` in `[workspace.metadata.pact]`) and `PACT_LOG_LEVEL` send
+//! the mock server's records to `<dir>/pact-mock-server.log` (see the `log` module).
+//!
 //! ## Features
 //!
 //! - `consumer` (default): the builder and the warp mock server.
@@ -39,6 +45,8 @@ pub mod broker;
 pub mod codegen;
 #[cfg(feature = "consumer")]
 pub mod consumer;
+#[cfg(any(feature = "consumer", feature = "provider"))]
+pub mod log;
 #[cfg(feature = "consumer")]
 pub mod mock_server;
 pub mod pact_writer;

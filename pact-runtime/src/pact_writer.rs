@@ -82,7 +82,8 @@ pub enum WriteError {
         /// What would be lost, one entry each.
         lost: Vec<String>,
     },
-    /// The workspace manifest, consulted for `[workspace.metadata.pact] pact-dir`, is invalid.
+    /// The workspace manifest, consulted for `[workspace.metadata.pact] pact-dir` or
+    /// `log-dir`, is invalid.
     #[error("{}: {message}", path.display())]
     Manifest {
         /// The `Cargo.toml`.
@@ -145,19 +146,46 @@ pub fn pact_dir_with(
         // package), so that one setting gives one pact dir for the whole workspace.
         return Ok(root.join(dir));
     }
+    Ok(workspace_setting(&root, manifest.as_ref(), "pact-dir")?
+        .unwrap_or_else(|| root.join("pacts")))
+}
+
+/// Where the mock server's log goes for the package whose manifest directory is
+/// `manifest_dir`: `PACT_LOG_DIR` when set, else `log-dir` from `[workspace.metadata.pact]`
+/// (both relative to the workspace root, as for [`pact_dir`]), else nowhere (`None`).
+///
+/// ```
+/// let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+/// # if std::env::var_os("PACT_LOG_DIR").is_none() {
+/// assert_eq!(pact_runtime::pact_writer::log_dir(here).unwrap(), None);
+/// # }
+/// ```
+pub fn log_dir(manifest_dir: &Path) -> Result<Option<PathBuf>, WriteError> {
+    let (root, manifest) = workspace_root(manifest_dir)?;
+    match std::env::var_os("PACT_LOG_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => Ok(Some(root.join(dir))),
+        None => workspace_setting(&root, manifest.as_ref(), "log-dir"),
+    }
+}
+
+/// The directory `key` of `[workspace.metadata.pact]`, relative to the workspace `root`.
+fn workspace_setting(
+    root: &Path,
+    manifest: Option<&toml::Table>,
+    key: &str,
+) -> Result<Option<PathBuf>, WriteError> {
     let configured = manifest
-        .as_ref()
         .and_then(|m| m.get("workspace"))
         .and_then(|w| w.get("metadata"))
         .and_then(|m| m.get("pact"))
-        .and_then(|p| p.get("pact-dir"));
+        .and_then(|p| p.get(key));
     match configured {
-        None => Ok(root.join("pacts")),
-        Some(toml::Value::String(dir)) => Ok(root.join(dir)),
+        None => Ok(None),
+        Some(toml::Value::String(dir)) => Ok(Some(root.join(dir))),
         Some(other) => Err(WriteError::Manifest {
             path: root.join("Cargo.toml"),
             message: format!(
-                "workspace.metadata.pact.pact-dir must be a string, found a {}",
+                "workspace.metadata.pact.{key} must be a string, found a {}",
                 other.type_str()
             ),
         }),

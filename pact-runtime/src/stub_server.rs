@@ -478,14 +478,33 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: Request
             best = Some((entry.specificity, i));
         }
     }
+    tracing::debug!(
+        headers = %crate::log::redacted_headers(
+            headers.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap_or("<not text>")))
+        ),
+        "received {}",
+        request_line(&actual)
+    );
     if let Some((_, i)) = best {
-        return respond(&shared.url, &shared.entries[i].interaction.response).unwrap_or_else(
+        let description = &shared.entries[i].interaction.info.description;
+        return respond(&shared.url, &shared.entries[i].interaction.response).map_or_else(
             |message| {
-                let description = &shared.entries[i].interaction.info.description;
+                tracing::warn!(
+                    "{} matched \"{description}\", whose response cannot be served: {message}",
+                    request_line(&actual)
+                );
                 plain(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     format!("pact stub server: could not serve interaction \"{description}\": {message}\n"),
                 )
+            },
+            |reply| {
+                tracing::info!(
+                    "{} matched \"{description}\": answered {}",
+                    request_line(&actual),
+                    reply.status().as_u16()
+                );
+                reply
             },
         );
     }
@@ -534,6 +553,7 @@ fn not_found(shared: &Shared, filter: &StateFilter, actual: &Request) -> Reply {
             "pact stub server: no interaction in a provider state matching /{re}/ matches {line}"
         ),
     };
+    tracing::warn!("{error}: answered 404");
     let mut body = json!({"error": error, "request": line.to_json()});
     if let Some(closest) = closest {
         body["closest"] = closest;

@@ -49,13 +49,8 @@ impl<T, E> TestOutcome for Result<T, E> {
 #[track_caller]
 pub fn finish_with<R: TestOutcome>(server: MockServer, result: R) -> R {
     if result.is_failure() {
-        let problems = server.discard();
-        if !problems.is_empty() {
-            eprintln!("the test failed; the pact mock server also saw:");
-            for p in problems {
-                eprintln!("  - {p}");
-            }
-        }
+        server.report_to_stderr("returned an error");
+        let _ = server.discard();
     } else {
         finish(server);
     }

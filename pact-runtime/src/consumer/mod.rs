@@ -122,6 +122,12 @@ impl PactBuilder {
         self
     }
 
+    /// The package set by [`PactBuilder::package_dir`], whose settings (pact dir, log dir)
+    /// apply.
+    pub(crate) fn package(&self) -> Option<&std::path::Path> {
+        self.package_dir.as_deref()
+    }
+
     /// Where the pact will be written: the output dir if set, else the pact dir of the
     /// package (see [`pact_dir`](crate::pact_writer::pact_dir)).
     pub fn resolve_output_dir(&self) -> Result<PathBuf, crate::pact_writer::WriteError> {

@@ -103,6 +103,9 @@ pub enum MockServerError {
     /// The pact dir could not be worked out (a malformed `Cargo.toml`, say).
     #[error("could not work out the pact dir")]
     PactDir(#[source] WriteError),
+    /// The log settings are invalid or the log file cannot be opened (see [`crate::log`]).
+    #[error("could not set up the mock server's log")]
+    Log(#[source] crate::log::LogError),
 }
 
 /// The problems of a mock server whose test failed; its `Display` is the message the test
@@ -157,7 +160,10 @@ impl Shared {
 
 /// A running mock provider. Dropping it at the end of a test checks that every interaction
 /// was exercised and nothing unexpected arrived, writes the pact when so, and panics with
-/// the list of problems otherwise (unless the test is already panicking).
+/// the list of problems otherwise. When the test is already panicking (an `.unwrap()` on
+/// the client's error for the mock server's 500, say), the problems go to stderr instead,
+/// where the test harness shows them with the failure: the client's error rarely says more
+/// than the status.
 pub struct MockServer {
     shared: Arc<Shared>,
     pact: Pact,
@@ -197,23 +203,49 @@ impl PactBuilder {
         let dir = self
             .resolve_output_dir()
             .map_err(MockServerError::PactDir)?;
-        MockServer::start(self.build(), Some(dir), options)
+        MockServer::start_in(self.build(), Some(dir), options, self.package())
     }
 }
 
 impl MockServer {
     /// Starts a server for `pact`'s HTTP interactions; the pact goes to `output_dir`, or the
-    /// default pact dir when `None`.
+    /// default pact dir when `None`. The log settings (see [`crate::log`]) are those of the
+    /// package whose tests run (`CARGO_MANIFEST_DIR`).
     pub fn start(
         pact: Pact,
         output_dir: Option<PathBuf>,
         options: MockServerOptions,
+    ) -> Result<MockServer, MockServerError> {
+        MockServer::start_in(pact, output_dir, options, None)
+    }
+
+    fn start_in(
+        pact: Pact,
+        output_dir: Option<PathBuf>,
+        options: MockServerOptions,
+        package: Option<&std::path::Path>,
     ) -> Result<MockServer, MockServerError> {
         // Before the test runs, not after it passed: the pact could not be written as asked.
         let lost = pact.lost_in(pact.spec);
         if !lost.is_empty() {
             return Err(MockServerError::Unsupported(lost.join("; ")));
         }
+        let manifest_dir = match package {
+            Some(dir) => dir.to_path_buf(),
+            None => std::env::var_os("CARGO_MANIFEST_DIR")
+                .unwrap_or_else(|| ".".into())
+                .into(),
+        };
+        // The server's thread is not the test's: its records name the test that started it.
+        let log = crate::log::mock_server_log(&manifest_dir)
+            .map_err(MockServerError::Log)?
+            .map(|log| {
+                let thread = std::thread::current();
+                let test = thread
+                    .name()
+                    .map_or_else(|| format!("{:?}", thread.id()), str::to_string);
+                tracing::Dispatch::new(log.for_test(test))
+            });
         let (listener, address) = bind(options.host, options.port)
             .map_err(|(address, source)| MockServerError::Bind { address, source })?;
         let url = base_url(if options.tls { "https" } else { "http" }, address);
@@ -239,9 +271,12 @@ impl MockServer {
         let handler = {
             let shared = shared.clone();
             move |method: &Method, headers: &HeaderMap, actual: Request| {
+                let handle = || handle(&shared, method, headers, &actual);
                 // A panic here would only drop the connection: record it so the test fails.
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    handle(&shared, method, headers, &actual)
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &log {
+                    // Scoped to this thread: a subscriber of the test's own stays untouched.
+                    Some(log) => tracing::dispatcher::with_default(log, handle),
+                    None => handle(),
                 }))
                 .unwrap_or_else(|panic| {
                     let message = panic
@@ -253,6 +288,7 @@ impl MockServer {
                         request: request_line(&actual),
                         message,
                     };
+                    tracing::error!("{problem}: answered 500");
                     let reply = failure_response(&problem, false);
                     shared.state().problems.push(problem);
                     reply
@@ -341,14 +377,40 @@ impl MockServer {
         self.problems()
     }
 
-    fn check_and_write(&self) -> Result<PathBuf, MockServerError> {
+    /// The problems so far as the report a failing test prints, or `None` when there are
+    /// none.
+    ///
+    /// ```
+    /// use pact_runtime::consumer::PactBuilder;
+    /// let mut pact = PactBuilder::new("Consumer", "Provider");
+    /// pact.interaction("a ping", |i| {
+    ///     i.request.get("/ping");
+    /// });
+    /// let server = pact.start_mock_server();
+    /// let report = server.failure().unwrap().to_string();
+    /// assert!(report.contains("expected but not received: GET /ping"), "{report}");
+    /// let _ = server.discard();
+    /// ```
+    pub fn failure(&self) -> Option<Failure> {
         let problems = self.problems();
-        if !problems.is_empty() {
-            return Err(MockServerError::Failed(Failure {
-                pact: format!("{} -> {}", self.pact.consumer, self.pact.provider),
-                url: self.shared.url.clone(),
-                problems,
-            }));
+        (!problems.is_empty()).then(|| Failure {
+            pact: format!("{} -> {}", self.pact.consumer, self.pact.provider),
+            url: self.shared.url.clone(),
+            problems,
+        })
+    }
+
+    /// Writes the report of a test that failed in its own body to stderr (captured by the
+    /// test harness like the test's own output), unless there is nothing to report.
+    pub(crate) fn report_to_stderr(&self, how: &str) {
+        if let Some(failure) = self.failure() {
+            eprintln!("the test {how}; what the pact mock server saw may explain why:\n{failure}");
+        }
+    }
+
+    fn check_and_write(&self) -> Result<PathBuf, MockServerError> {
+        if let Some(failure) = self.failure() {
+            return Err(MockServerError::Failed(failure));
         }
         let dir = match &self.output_dir {
             Some(dir) => dir.clone(),
@@ -365,7 +427,12 @@ impl MockServer {
 impl Drop for MockServer {
     fn drop(&mut self) {
         self.stop();
-        if self.finished || std::thread::panicking() {
+        if self.finished {
+            return;
+        }
+        if std::thread::panicking() {
+            // A second panic would abort the process; the report is what the panic lacks.
+            self.report_to_stderr("panicked");
             return;
         }
         if let Err(e) = self.check_and_write() {
@@ -402,6 +469,14 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
         .get("accept")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("json"));
+    tracing::debug!(
+        headers = %crate::log::redacted_headers(
+            headers.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap_or("<not text>")))
+        ),
+        body = %body_of(actual),
+        "received {}",
+        request_line(actual),
+    );
     let mut best: Option<((bool, usize), usize, Vec<Mismatch>)> = None;
     let mut matched = None;
     for (i, interaction) in shared.interactions.iter().enumerate() {
@@ -427,6 +502,13 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
         let reply = match respond(&shared.url, &interaction.response) {
             Ok(reply) => {
                 shared.state().hits[i] += 1;
+                tracing::info!(
+                    "{} matched \"{}\": answered {}",
+                    request_line(actual),
+                    interaction.info.description,
+                    reply.status().as_u16()
+                );
+                tracing::trace!(body = %crate::log::body_text(reply.body()), "response");
                 reply
             }
             Err(message) => {
@@ -435,6 +517,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
                     description: interaction.info.description.clone(),
                     message,
                 };
+                tracing::warn!("{problem}: answered 500");
                 let reply = failure_response(&problem, wants_json);
                 shared.state().problems.push(problem);
                 reply
@@ -443,6 +526,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
         return with_cors(shared.cors, headers, reply);
     }
     if is_preflight(shared.cors, method, headers) {
+        tracing::info!("{} is a CORS preflight: answered", request_line(actual));
         return with_cors(shared.cors, headers, preflight_response(headers));
     }
     let request = request_line(actual);
@@ -457,6 +541,7 @@ fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, actual: &Reques
         },
         closest => Problem::Unexpected { request, closest },
     };
+    tracing::warn!("{problem}: answered 500");
     let reply = failure_response(&problem, wants_json);
     shared.state().problems.push(problem);
     with_cors(shared.cors, headers, reply)
@@ -472,4 +557,12 @@ fn failure_response(problem: &Problem, json: bool) -> Reply {
     let mut body = problem.to_json();
     body["error"] = format!("pact mock server: {problem}").into();
     json_reply(StatusCode::INTERNAL_SERVER_ERROR, &body)
+}
+
+/// The body of a request as logged.
+fn body_of(request: &Request) -> String {
+    match &request.body {
+        pact_core::model::Body::Present { bytes, .. } => crate::log::body_text(bytes),
+        _ => String::new(),
+    }
 }

@@ -629,6 +629,13 @@ impl Verifier {
                 })?;
                 let status = response.status();
                 let body = response.bytes().await.unwrap_or_default();
+                tracing::info!(
+                    "state change {:?} of {:?}: {} answered {}",
+                    change.action,
+                    change.state,
+                    crate::log::redacted_url(url),
+                    status.as_u16()
+                );
                 if !status.is_success() {
                     let text = String::from_utf8_lossy(&body);
                     return Err(StateFailure::new(format!(
@@ -677,13 +684,30 @@ impl Verifier {
             "/"
         };
         let url = format!("{}{slash}{}", self.base_url, encode_path(&request.path));
+        let line = format!("{} {}", request.method, crate::log::redacted_url(&url));
+        tracing::debug!(
+            headers = %log_headers(request.headers.as_ref()),
+            body = %log_body(&request.body),
+            "sending {line} for \"{}\"",
+            interaction.info.description
+        );
         let response = match eager(send(client, &url, &request)).await {
-            Ok(r) => r,
+            Ok(r) => {
+                tracing::info!("{line}: answered {}", r.status);
+                tracing::debug!(
+                    headers = %log_headers(r.headers.as_ref()),
+                    body = %log_body(&r.body),
+                    "response to {line}"
+                );
+                r
+            }
             Err(e) => {
                 let unreachable = e.is_connect();
+                let message = crate::error_chain(&e.without_url());
+                tracing::warn!("{line}: {message}");
                 return Outcome::RequestFailed {
                     unreachable,
-                    message: crate::error_chain(&e.without_url()),
+                    message,
                     url: source::without_userinfo(&url),
                 };
             }
@@ -718,6 +742,23 @@ fn check_http_url(what: &'static str, url: &str) -> Result<(), VerifierError> {
         return Err(invalid("it names no host".into()));
     }
     Ok(())
+}
+
+/// Headers as logged, credentials redacted.
+fn log_headers(headers: Option<&MultiMap>) -> String {
+    let pairs = headers
+        .into_iter()
+        .flat_map(|h| h.iter())
+        .flat_map(|(name, values)| values.iter().map(move |v| (name, v.as_str())));
+    crate::log::redacted_headers(pairs)
+}
+
+/// A body as logged.
+fn log_body(body: &Body) -> String {
+    match body {
+        Body::Present { bytes, .. } => crate::log::body_text(bytes),
+        _ => String::new(),
+    }
 }
 
 /// The one provider all `pacts` name, in the order first named.
