@@ -1,78 +1,50 @@
-//! Settings not given as flags: `[package.metadata.pact]`, then `[workspace.metadata.pact]`,
-//! read with cargo_metadata only when a setting is missing (running `cargo metadata` costs
-//! more than the rest of a verification's start).
+//! Settings not given as flags, through `pact_settings` (the one reading the macro and the
+//! runtime share): `[package.metadata.pact]`, then `[workspace.metadata.pact]`, read only
+//! when a setting is missing.
 
-use anyhow::Context;
-use serde_json::Value;
+use pact_settings::{Key, Settings};
 use std::path::{Path, PathBuf};
 
-/// The pact settings of the package in the current directory (or at `--manifest-path`).
-#[derive(Debug, Default)]
+/// The settings of the package in the current directory (or at `--manifest-path`).
+#[derive(Debug)]
 pub struct Metadata {
-    /// The package's name, when the directory is in a package.
-    pub package_name: Option<String>,
-    /// The package's directory (the workspace root when there is no package).
-    pub package_dir: PathBuf,
-    package: Value,
-    workspace: Value,
+    settings: Settings,
 }
 
 impl Metadata {
-    /// Runs `cargo metadata --no-deps` for the package at `manifest_path`, or the one whose
-    /// directory contains the current directory.
+    /// Reads the settings of the package at `manifest_path`, or of the one whose directory
+    /// contains the current directory.
     pub fn load(manifest_path: Option<&Path>) -> anyhow::Result<Metadata> {
-        let mut command = cargo_metadata::MetadataCommand::new();
-        command.no_deps();
-        if let Some(path) = manifest_path {
-            command.manifest_path(path);
-        }
-        let metadata = command
-            .exec()
-            .context("could not read the cargo metadata (run in a cargo project, or pass the settings as flags)")?;
-        let cwd = std::env::current_dir().context("could not read the current directory")?;
-        let wanted = manifest_path
-            .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
-            .and_then(|p| p.parent().map(Path::to_path_buf));
-        let package = metadata
-            .packages
-            .iter()
-            .filter_map(|p| {
-                let dir = p.manifest_path.parent()?.as_std_path().to_path_buf();
-                let fits = match &wanted {
-                    Some(w) => *w == dir,
-                    None => cwd.starts_with(&dir),
-                };
-                fits.then_some((dir, p))
-            })
-            .max_by_key(|(dir, _)| dir.components().count());
-        let workspace_root = metadata.workspace_root.as_std_path().to_path_buf();
+        let dir = match manifest_path {
+            Some(path) => {
+                anyhow::ensure!(
+                    path.is_file(),
+                    "--manifest-path {} is not a file",
+                    path.display()
+                );
+                path.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }
+            None => std::env::current_dir()?,
+        };
         Ok(Metadata {
-            package_name: package.as_ref().map(|(_, p)| p.name.to_string()),
-            package: package
-                .as_ref()
-                .map_or(Value::Null, |(_, p)| p.metadata["pact"].clone()),
-            package_dir: package.map_or(workspace_root, |(d, _)| d),
-            workspace: metadata.workspace_metadata["pact"].clone(),
+            settings: Settings::load(&dir)?,
         })
     }
 
-    /// A setting: the package's, else the workspace's.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.package
-            .get(key)
-            .or_else(|| self.workspace.get(key))
-            .filter(|v| !v.is_null())
+    /// The package's name, when the directory is in a package.
+    pub fn package_name(&self) -> Option<&str> {
+        self.settings.package_name()
     }
 
-    /// A string setting; anything else is an error naming the key.
-    pub fn string(&self, key: &str) -> anyhow::Result<Option<String>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => {
-                anyhow::bail!("[package.metadata.pact] {key} must be a string, not {other}")
-            }
-        }
+    /// The package's directory (the workspace root when there is no package).
+    pub fn package_dir(&self) -> &Path {
+        self.settings.package_dir()
+    }
+
+    /// A string setting: its variable, the package's, else the workspace's.
+    pub fn string(&self, key: &Key) -> anyhow::Result<Option<String>> {
+        Ok(self.settings.string(key)?)
     }
 }
 
@@ -118,7 +90,7 @@ impl LazyMetadata {
     /// An optional string setting: None when it is not set, and also when there is no
     /// cargo project to read it from (outside one, flags give everything); a manifest named
     /// with `--manifest-path` must be readable.
-    pub fn optional_string(&mut self, key: &str) -> anyhow::Result<Option<String>> {
+    pub fn optional_string(&mut self, key: &Key) -> anyhow::Result<Option<String>> {
         let named = self.manifest_path.is_some();
         match self.load() {
             Ok(m) => m.string(key),

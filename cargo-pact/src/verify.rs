@@ -94,7 +94,7 @@ fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failur
         return Ok(format!("{}://{host}{port}{path}", args.scheme));
     }
     let from_meta = meta
-        .optional_string("provider-base-url")
+        .optional_string(&pact_settings::PROVIDER_BASE_URL)
         .map_err(Failure::input)?;
     Ok(from_meta.unwrap_or_else(|| "http://localhost:8080".to_string()))
 }
@@ -107,9 +107,21 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
     let mut sources = args
         .sources
         .sources(auth.as_ref(), args.broker_url.as_deref())?;
-    let provider = provider_name(&args, &mut meta, !sources.is_empty())?;
+    // Without pact sources or a broker flag, the `broker-url` setting names the broker.
+    let broker_url = match &args.broker_url {
+        Some(url) => Some(url.clone()),
+        None if sources.is_empty() => meta
+            .optional_string(&pact_settings::BROKER_URL)
+            .map_err(Failure::input)?,
+        None => None,
+    };
+    let provider = provider_name(
+        &args,
+        &mut meta,
+        !sources.is_empty() && broker_url.is_none(),
+    )?;
     let base_url = base_url(&args, &mut meta)?;
-    if let Some(url) = &args.broker_url {
+    if let Some(url) = &broker_url {
         let selectors = args
             .consumer_version_selectors
             .iter()
@@ -139,7 +151,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
                 e.context("no pacts to verify: give --file, --dir, --url or --broker-url"),
             )
         })?;
-        let dir = pact_runtime::pact_writer::pact_dir(&m.package_dir)
+        let dir = pact_runtime::pact_writer::pact_dir(m.package_dir())
             .map_err(|e| Failure::input(anyhow!(e)))?;
         sources.push(PactSource::Dir(dir));
     }
@@ -152,7 +164,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         Some(url) => Some(url.clone()),
         None if flags_only => None,
         None => meta
-            .optional_string("state-change-url")
+            .optional_string(&pact_settings::STATE_CHANGE_URL)
             .map_err(Failure::input)?,
     };
     let filters = Filters {
@@ -285,8 +297,9 @@ fn nothing_verified(args: &VerifyArgs, why: &str) -> Result<ExitCode, Failure> {
     Ok(ExitCode::from(1))
 }
 
-/// The provider to verify: `--provider-name`, else `provider` in the metadata; else, for
-/// pacts given as files, dirs or URLs, None (the one the pacts name); else the package name.
+/// The provider to verify: `--provider-name`, else the `provider` setting; else, for pacts
+/// given only as files, dirs or URLs (`explicit_sources`, no broker), None (the one the
+/// pacts name); else the package name.
 fn provider_name(
     args: &VerifyArgs,
     meta: &mut LazyMetadata,
@@ -296,10 +309,13 @@ fn provider_name(
         return Ok(Some(name.clone()));
     }
     // Outside a cargo project there is no metadata, and pact sources need none.
-    if let Some(name) = meta.optional_string("provider").map_err(Failure::input)? {
+    if let Some(name) = meta
+        .optional_string(&pact_settings::PROVIDER)
+        .map_err(Failure::input)?
+    {
         return Ok(Some(name));
     }
-    if explicit_sources && args.broker_url.is_none() {
+    if explicit_sources {
         return Ok(None);
     }
     let package = meta.get().map_err(|e| {
@@ -307,11 +323,14 @@ fn provider_name(
             "no provider name: pass --provider-name or set provider in [package.metadata.pact]",
         ))
     })?;
-    package.package_name.clone().map(Some).ok_or_else(|| {
-        Failure::input(anyhow!(
-            "no provider name: pass --provider-name or set provider in [package.metadata.pact]"
-        ))
-    })
+    package
+        .package_name()
+        .map(|n| Some(n.to_string()))
+        .ok_or_else(|| {
+            Failure::input(anyhow!(
+                "no provider name: pass --provider-name or set provider in [package.metadata.pact]"
+            ))
+        })
 }
 
 fn write_report(path: &Option<PathBuf>, render: impl FnOnce() -> String) -> Result<(), Failure> {

@@ -125,39 +125,40 @@ fn agree<T: Clone>(
     }
 }
 
-/// What `[package.metadata.pact]` of the crate being compiled says.
+/// What the settings of the crate being compiled say (see `pact_settings`).
 struct Metadata {
-    manifest: std::path::PathBuf,
+    /// The manifests the values came from, included so that editing them rebuilds the test.
+    manifests: Vec<String>,
     provider: Option<String>,
     consumer: Option<String>,
 }
 
 fn read_metadata() -> Result<Metadata, String> {
     let dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?;
-    let manifest = std::path::Path::new(&dir).join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest)
-        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
-    let table: toml::Table =
-        toml::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", manifest.display()))?;
-    let pact = table
-        .get("package")
-        .and_then(|p| p.get("metadata"))
-        .and_then(|m| m.get("pact"));
-    let field = |name: &str| -> Result<Option<String>, String> {
-        match pact.and_then(|p| p.get(name)) {
-            None => Ok(None),
-            Some(toml::Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(format!(
-                "{}: package.metadata.pact.{name} must be a string, found a {}",
-                manifest.display(),
-                other.type_str()
-            )),
-        }
+    let settings =
+        pact_settings::Settings::load(std::path::Path::new(&dir)).map_err(|e| e.to_string())?;
+    let mut manifests = Vec::new();
+    let mut field = |key: &pact_settings::Key| -> Result<Option<String>, String> {
+        let found = settings
+            .string_with_source(key)
+            .map_err(|e| e.to_string())?;
+        Ok(found.map(|(value, source)| {
+            if let pact_settings::Source::Manifest(path) = source {
+                if let Some(path) = path.to_str().map(str::to_string) {
+                    if !manifests.contains(&path) {
+                        manifests.push(path);
+                    }
+                }
+            }
+            value
+        }))
     };
+    let provider = field(&pact_settings::PROVIDER)?;
+    let consumer = field(&pact_settings::CONSUMER)?;
     Ok(Metadata {
-        provider: field("provider")?,
-        consumer: field("consumer")?,
-        manifest,
+        manifests,
+        provider,
+        consumer,
     })
 }
 
@@ -210,9 +211,9 @@ fn generate(
     let krate = krate.unwrap_or_else(|| parse_quote!(::pact_runtime));
     let spec = spec.map_or(Spec::V3, |s| s.0);
 
-    // The provider, and the consumer unless given, from Cargo.toml; the manifest is then
+    // The provider, and the consumer unless given, from the settings; their manifests are then
     // included so that editing it rebuilds the test.
-    let mut track_manifest = None;
+    let mut track_manifests = Vec::new();
     if provider.is_none() || consumer.is_none() {
         match read_metadata() {
             Ok(m) => {
@@ -228,16 +229,14 @@ fn generate(
                         .as_ref()
                         .map(|c| LitStr::new(c, Span::call_site()));
                 }
-                if m.provider.is_some() || m.consumer.is_some() {
-                    track_manifest = m.manifest.to_str().map(str::to_string);
-                }
+                track_manifests = m.manifests;
             }
             Err(e) if provider.is_none() => errors.push(Error::new(Span::call_site(), e)),
             Err(_) => {}
         }
     }
     if provider.is_none() {
-        let message = "no provider: add `provider = \"...\"` here, or `provider = \"...\"` under [package.metadata.pact] in Cargo.toml";
+        let message = "no provider: add `provider = \"...\"` here, or `provider = \"...\"` under [package.metadata.pact] or [workspace.metadata.pact] in Cargo.toml";
         errors.push(attrs.first().map_or_else(
             || Error::new(Span::call_site(), message),
             |a| a.error(message),
@@ -322,11 +321,11 @@ fn generate(
         None => quote!(::core::env!("CARGO_PKG_NAME")),
     };
     let spec = format_ident!("{}", spec.variant());
-    let track = track_manifest.map(|path| {
+    let track = track_manifests.iter().map(|path| {
         quote! { const _: &[u8] = ::core::include_bytes!(#path); }
     });
     let setup = quote! {
-        #track
+        #(#track)*
         let mut __pact = #k::__private::builder(#consumer, #provider, ::core::env!("CARGO_MANIFEST_DIR"));
         __pact.spec(#k::__private::SpecVersion::#spec);
         #(#interactions)*

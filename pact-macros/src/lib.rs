@@ -76,8 +76,8 @@ use proc_macro::TokenStream;
 /// | `given("state", name = value, ...)` | a provider state, with parameters (plain JSON values); repeatable. `given = "state"` for one without |
 /// | `request(METHOD, path, ...)` | **required**: the request; see below |
 /// | `response(status, ...)` | the response; a bare `200` when left out |
-/// | `provider = "..."` | the provider; else `provider` of `[package.metadata.pact]` in the test crate's `Cargo.toml` |
-/// | `consumer = "..."` | the consumer; else `consumer` of `[package.metadata.pact]`, else the package name |
+/// | `provider = "..."` | the provider; else `provider` of `[package.metadata.pact]` in the test crate's `Cargo.toml`, else of `[workspace.metadata.pact]` |
+/// | `consumer = "..."` | the consumer; else `consumer` of `[package.metadata.pact]` or `[workspace.metadata.pact]`, else the package name |
 /// | `spec = "V4"` | the pact's specification version: `V2`, `V3` (the default) or `V4` |
 /// | `key = "..."`, `pending = true`, `comment = "..."` | V4 only: the interaction key, pending flag, comments (repeatable) |
 /// | `crate = path` | where `pact_runtime` is, when it is re-exported under another path |

@@ -73,10 +73,15 @@ pub fn parse_level(text: &str) -> Result<LevelFilter, LogError> {
         .map_err(|_| LogError::Level(text.to_string()))
 }
 
-/// `PACT_LOG_LEVEL`, `warn` when unset or empty.
-pub fn level_from_env() -> Result<LevelFilter, LogError> {
-    match std::env::var("PACT_LOG_LEVEL") {
-        Ok(v) if !v.trim().is_empty() => parse_level(&v),
+/// The `log-level` setting of `settings` ([`pact_settings::LOG_LEVEL`]: `PACT_LOG_LEVEL`,
+/// else `log-level` of `[package.metadata.pact]` or `[workspace.metadata.pact]`), `warn` when
+/// unset.
+pub fn level_setting(settings: &pact_settings::Settings) -> Result<LevelFilter, LogError> {
+    match settings
+        .string(&pact_settings::LOG_LEVEL)
+        .map_err(|e| LogError::Dir(crate::error_chain(&e)))?
+    {
+        Some(v) if !v.trim().is_empty() => parse_level(&v),
         _ => Ok(LevelFilter::WARN),
     }
 }
@@ -333,10 +338,13 @@ pub(crate) fn mock_server_log(manifest_dir: &Path) -> Result<Option<LineSubscrib
     static LOG: std::sync::OnceLock<Result<Option<LineSubscriber>, LogError>> =
         std::sync::OnceLock::new();
     LOG.get_or_init(|| {
-        let dir = crate::pact_writer::log_dir(manifest_dir)
+        let settings = pact_settings::Settings::load(manifest_dir)
+            .map_err(|e| LogError::Dir(crate::error_chain(&e)))?;
+        let dir = settings
+            .dir(&pact_settings::LOG_DIR)
             .map_err(|e| LogError::Dir(crate::error_chain(&e)))?;
         let Some(dir) = dir else { return Ok(None) };
-        let level = level_from_env()?;
+        let level = level_setting(&settings)?;
         if level == LevelFilter::OFF {
             return Ok(None);
         }

@@ -82,15 +82,9 @@ pub enum WriteError {
         /// What would be lost, one entry each.
         lost: Vec<String>,
     },
-    /// The workspace manifest, consulted for `[workspace.metadata.pact] pact-dir` or
-    /// `log-dir`, is invalid.
-    #[error("{}: {message}", path.display())]
-    Manifest {
-        /// The `Cargo.toml`.
-        path: PathBuf,
-        /// What is wrong with it.
-        message: String,
-    },
+    /// The settings (`[workspace.metadata.pact] pact-dir`) could not be read.
+    #[error(transparent)]
+    Settings(#[from] pact_settings::SettingsError),
 }
 
 /// The file name of the pact between `consumer` and `provider`: `<consumer>-<provider>.json`,
@@ -120,12 +114,11 @@ pub fn pact_file_name(consumer: &str, provider: &str) -> String {
 }
 
 /// Where pacts go for the package whose manifest directory is `manifest_dir` (a test's
-/// `CARGO_MANIFEST_DIR`): `PACT_OUTPUT_DIR` when set (a relative one is relative to the
-/// workspace root), else `pact-dir` from
-/// `[workspace.metadata.pact]` of the workspace containing the package (relative to the
-/// workspace root), else `<workspace root>/pacts`.
+/// `CARGO_MANIFEST_DIR`): the `pact-dir` setting ([`pact_settings::PACT_DIR`]):
+/// `PACT_OUTPUT_DIR` when set, else `pact-dir` of `[workspace.metadata.pact]` (both relative
+/// to the workspace root), else `<workspace root>/pacts`.
 pub fn pact_dir(manifest_dir: &Path) -> Result<PathBuf, WriteError> {
-    pact_dir_with(manifest_dir, std::env::var_os("PACT_OUTPUT_DIR").as_deref())
+    pact_dir_with(manifest_dir, None)
 }
 
 /// [`pact_dir`] for the package whose tests are running: `CARGO_MANIFEST_DIR` (which cargo
@@ -135,88 +128,16 @@ pub fn default_pact_dir() -> Result<PathBuf, WriteError> {
     pact_dir(Path::new(&manifest))
 }
 
-/// [`pact_dir`] with the value of `PACT_OUTPUT_DIR` given rather than read.
-pub fn pact_dir_with(
-    manifest_dir: &Path,
-    output_dir: Option<&OsStr>,
-) -> Result<PathBuf, WriteError> {
-    let (root, manifest) = workspace_root(manifest_dir)?;
-    if let Some(dir) = output_dir.filter(|d| !d.is_empty()) {
-        // Relative to the workspace root, not to each test process's directory (its
-        // package), so that one setting gives one pact dir for the whole workspace.
-        return Ok(root.join(dir));
+/// [`pact_dir`], with `dir` (a flag's value, say) in place of the setting when given: a
+/// relative one is relative to the workspace root too, not to each test process's directory
+/// (its package), so that one value gives one pact dir for the whole workspace.
+pub fn pact_dir_with(manifest_dir: &Path, dir: Option<&OsStr>) -> Result<PathBuf, WriteError> {
+    let settings = pact_settings::Settings::load(manifest_dir)?;
+    if let Some(dir) = dir.filter(|d| !d.is_empty()) {
+        return Ok(settings.workspace_root().join(dir));
     }
-    Ok(workspace_setting(&root, manifest.as_ref(), "pact-dir")?
-        .unwrap_or_else(|| root.join("pacts")))
-}
-
-/// Where the mock server's log goes for the package whose manifest directory is
-/// `manifest_dir`: `PACT_LOG_DIR` when set, else `log-dir` from `[workspace.metadata.pact]`
-/// (both relative to the workspace root, as for [`pact_dir`]), else nowhere (`None`).
-///
-/// ```
-/// let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-/// # if std::env::var_os("PACT_LOG_DIR").is_none() {
-/// assert_eq!(pact_runtime::pact_writer::log_dir(here).unwrap(), None);
-/// # }
-/// ```
-pub fn log_dir(manifest_dir: &Path) -> Result<Option<PathBuf>, WriteError> {
-    let (root, manifest) = workspace_root(manifest_dir)?;
-    match std::env::var_os("PACT_LOG_DIR").filter(|d| !d.is_empty()) {
-        Some(dir) => Ok(Some(root.join(dir))),
-        None => workspace_setting(&root, manifest.as_ref(), "log-dir"),
-    }
-}
-
-/// The directory `key` of `[workspace.metadata.pact]`, relative to the workspace `root`.
-fn workspace_setting(
-    root: &Path,
-    manifest: Option<&toml::Table>,
-    key: &str,
-) -> Result<Option<PathBuf>, WriteError> {
-    let configured = manifest
-        .and_then(|m| m.get("workspace"))
-        .and_then(|w| w.get("metadata"))
-        .and_then(|m| m.get("pact"))
-        .and_then(|p| p.get(key));
-    match configured {
-        None => Ok(None),
-        Some(toml::Value::String(dir)) => Ok(Some(root.join(dir))),
-        Some(other) => Err(WriteError::Manifest {
-            path: root.join("Cargo.toml"),
-            message: format!(
-                "workspace.metadata.pact.{key} must be a string, found a {}",
-                other.type_str()
-            ),
-        }),
-    }
-}
-
-/// The nearest directory at or above `start` whose `Cargo.toml` has a `[workspace]` table,
-/// with that manifest; `start` itself (a package outside any workspace) when there is none.
-fn workspace_root(start: &Path) -> Result<(PathBuf, Option<toml::Table>), WriteError> {
-    for dir in start.ancestors() {
-        let path = dir.join("Cargo.toml");
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(source) => {
-                return Err(WriteError::Io {
-                    action: "read",
-                    path,
-                    source,
-                })
-            }
-        };
-        let manifest: toml::Table = toml::from_str(&text).map_err(|e| WriteError::Manifest {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        if manifest.contains_key("workspace") {
-            return Ok((dir.to_path_buf(), Some(manifest)));
-        }
-    }
-    Ok((start.to_path_buf(), None))
+    let dir = settings.dir(&pact_settings::PACT_DIR)?;
+    Ok(dir.unwrap_or_else(|| settings.workspace_root().join("pacts")))
 }
 
 /// Adds the interactions of `pact` to its file in `dir` (created if needed) and returns the
