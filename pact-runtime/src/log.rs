@@ -238,27 +238,18 @@ fn one_line(out: &mut String, text: &str) {
 
 /// RFC 3339 in UTC with milliseconds: `2026-01-02T03:04:05.678Z`.
 fn write_time(out: &mut String, now: SystemTime) {
+    use pact_core::datetime::{DateTime, DateTimePattern};
+    static PATTERN: std::sync::OnceLock<Option<DateTimePattern>> = std::sync::OnceLock::new();
     let since = now.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since.as_secs();
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let _ = write!(
-        out,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        since.subsec_millis()
+    let at = DateTime::from_unix(
+        i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+        since.subsec_nanos(),
     );
+    let pattern =
+        PATTERN.get_or_init(|| DateTimePattern::parse("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").ok());
+    if let Some(pattern) = pattern {
+        out.push_str(&pattern.format(&at));
+    }
 }
 
 /// Whether the value of header `name` is a credential, never to be logged.
