@@ -42,6 +42,7 @@
 //!   as strings, and (V4) binary bodies as base64. V2 can hold one matcher per path, so a V2
 //!   file gets the first rule of each list.
 
+pub mod checks;
 pub mod content_type;
 pub mod datetime;
 pub mod error;

@@ -24,11 +24,6 @@ pub(crate) const KEYS: &[&str] = &[
 const REQUEST_KEYS: &[&str] = &["query", "headers", "json", "body", "content_type"];
 const RESPONSE_KEYS: &[&str] = &["headers", "json", "body", "content_type"];
 
-/// HTTP methods a request may use.
-const METHODS: &[&str] = &[
-    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH",
-];
-
 /// A specification version.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Spec {
@@ -410,21 +405,14 @@ fn request(key: &Ident, close: Span, args: Vec<Arg>, errors: &mut Vec<Error>) ->
         ));
     }
     let method_text = match &method {
-        Term::Ident(i) => Some(i.to_string()),
-        Term::Lit(Lit::Str(s)) => Some(s.value()),
-        _ => None,
-    }
-    .map(|m| m.to_ascii_uppercase());
-    let method = match method_text {
-        Some(m) if METHODS.contains(&m.as_str()) => m,
-        _ => {
-            errors.push(Error::new(
-                method.span(),
-                format_args!(
-                    "unknown HTTP method; expected one of: {}",
-                    METHODS.join(", ")
-                ),
-            ));
+        Term::Ident(i) => i.to_string(),
+        Term::Lit(Lit::Str(s)) => s.value(),
+        other => other.canonical(),
+    };
+    let method = match pact_core::checks::method(&method_text) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(Error::new(method.span(), e));
             "GET".into()
         }
     };

@@ -1,7 +1,8 @@
 //! From the attributes and the function to the test.
 
 use crate::attr::{parse_attr, Attr, Body, Given, Request, Response, Spec};
-use crate::term::{Gen, Term};
+use crate::term::{validate, Gen, Term};
+use pact_core::checks;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::parse::{ParseStream, Parser};
@@ -244,21 +245,16 @@ fn generate(
     }
 
     // Each interaction, checked and built.
-    let mut interactions = Vec::new();
     let mut seen: Vec<(String, Vec<(String, String)>)> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
-    let mut gen = Gen {
-        krate: &krate,
-        errors,
-    };
+    let mut valid = Vec::new();
     for a in attrs {
         let Some(description) = &a.description else {
-            gen.errors
-                .push(a.error("missing `description = \"...\"`: every interaction needs one"));
+            errors.push(a.error("missing `description = \"...\"`: every interaction needs one"));
             continue;
         };
         if a.request.is_none() && !a.request_seen {
-            gen.errors.push(
+            errors.push(
                 a.error("missing `request(METHOD, \"/path\", ...)`: every interaction needs one"),
             );
         }
@@ -278,18 +274,18 @@ fn generate(
                 .collect::<Vec<_>>(),
         );
         if seen.contains(&id) {
-            gen.error(
+            errors.push(Error::new(
                 description.span(),
                 "duplicate interaction: another #[pact_interaction] of this test has the same description and provider states",
-            );
+            ));
         }
         seen.push(id);
         if let Some(key) = &a.key {
             if keys.contains(&key.value()) {
-                gen.error(
+                errors.push(Error::new(
                     key.span(),
                     "duplicate interaction key: another #[pact_interaction] of this test has it",
-                );
+                ));
             }
             keys.push(key.value());
         }
@@ -301,19 +297,25 @@ fn generate(
                 .or(a.pending.as_ref().map(|p| p.span))
                 .or(a.comments.first().map(LitStr::span));
             if let Some(span) = v4_only {
-                gen.error(
+                errors.push(Error::new(
                     span,
                     "`key`, `pending` and `comment` are V4 features: add `spec = \"V4\"`",
-                );
+                ));
             }
         }
         let Some(request) = &a.request else { continue };
-        interactions.push(interaction(&mut gen, a, description, request));
+        validate_interaction(a, request, errors);
+        valid.push((a, description, request));
     }
     let provider = provider?;
-    if !gen.errors.is_empty() {
+    if !errors.is_empty() {
         return None;
     }
+    let gen = Gen { krate: &krate };
+    let interactions: Vec<TokenStream> = valid
+        .into_iter()
+        .map(|(a, description, request)| interaction(&gen, a, description, request))
+        .collect();
 
     let k = &krate;
     let consumer = match consumer {
@@ -334,8 +336,49 @@ fn generate(
     Some(wrap(func, kept, k, setup))
 }
 
-/// `__pact.interaction(..)` for one attribute.
-fn interaction(gen: &mut Gen, a: &Attr, description: &LitStr, request: &Request) -> TokenStream {
+/// Validates the terms of one attribute, in the order they are written.
+fn validate_interaction(a: &Attr, request: &Request, errors: &mut Vec<Error>) {
+    for Given { params, .. } in &a.given {
+        params.iter().for_each(|(_, value)| validate(value, errors));
+    }
+    validate(&request.path, errors);
+    for (_, value) in request.query.iter().chain(&request.headers) {
+        validate(value, errors);
+    }
+    if let Some(json) = &request.body.json {
+        validate(json, errors);
+    }
+    let Some(response) = &a.response else { return };
+    match &response.status {
+        None => {}
+        Some(Term::Lit(Lit::Int(i))) => {
+            let digits = i.base10_digits();
+            let code = digits
+                .parse::<i128>()
+                .map_err(|_| checks::CheckError::Status {
+                    code: digits.to_string(),
+                })
+                .and_then(checks::status);
+            if let Err(e) = code {
+                errors.push(Error::new(i.span(), e));
+            }
+        }
+        Some(term @ (Term::Call(_) | Term::Expr(..))) => validate(term, errors),
+        Some(other) => errors.push(Error::new(
+            other.span(),
+            "expected a status code such as 200, or `status_code(Success, 200)`",
+        )),
+    }
+    for (_, value) in &response.headers {
+        validate(value, errors);
+    }
+    if let Some(json) = &response.body.json {
+        validate(json, errors);
+    }
+}
+
+/// `__pact.interaction(..)` for one validated attribute.
+fn interaction(gen: &Gen, a: &Attr, description: &LitStr, request: &Request) -> TokenStream {
     let k = gen.krate.clone();
     let mut steps = Vec::new();
     for Given { state, params } in &a.given {
@@ -395,25 +438,9 @@ fn interaction(gen: &mut Gen, a: &Attr, description: &LitStr, request: &Request)
     };
     let response = a.response.as_ref().unwrap_or(&default);
     let status = match &response.status {
+        Some(Term::Lit(Lit::Int(i))) => quote_u16(i.base10_parse::<u16>().unwrap_or(200), i.span()),
+        Some(term) => gen.term(term),
         None => quote!(200u16),
-        Some(Term::Lit(Lit::Int(i))) => match i.base10_parse::<u16>() {
-            Ok(code @ 100..=599) => quote_u16(code, i.span()),
-            _ => {
-                gen.error(
-                    i.span(),
-                    format_args!("status {} is not within 100..=599", i.base10_digits()),
-                );
-                quote!(200u16)
-            }
-        },
-        Some(term @ (Term::Call(_) | Term::Expr(..))) => gen.term(term),
-        Some(other) => {
-            gen.error(
-                other.span(),
-                "expected a status code such as 200, or `status_code(Success, 200)`",
-            );
-            quote!(200u16)
-        }
     };
     steps.push(quote!(__pact_i.response.status(#status);));
     for (name, value) in &response.headers {
@@ -435,7 +462,7 @@ fn quote_u16(code: u16, span: Span) -> TokenStream {
     quote!(#lit)
 }
 
-fn body_steps(gen: &mut Gen, target: TokenStream, body: &Body) -> TokenStream {
+fn body_steps(gen: &Gen, target: TokenStream, body: &Body) -> TokenStream {
     match (&body.json, &body.raw, &body.content_type) {
         (Some(json), _, ct) => {
             let json = gen.term(json);

@@ -1,13 +1,15 @@
 //! The JSON-like terms written in the attribute: their syntax, their compile-time checks and
 //! the `Term` expressions they expand to.
 
-use pact_core::datetime::DateTimePattern;
-use pact_core::rules::Pattern;
+use pact_core::checks;
+use pact_core::rules::StatusClass;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
-use syn::{braced, bracketed, parenthesized, token, Error, Ident, Lit, LitStr, Path, Token};
+use syn::{
+    braced, bracketed, parenthesized, token, Error, Ident, Lit, LitBool, LitStr, Path, Token,
+};
 
 /// A value as written: JSON literals, objects and arrays, matcher calls, bare identifiers (a
 /// method, a spec version or a status class) and `(expr)`, a Rust expression.
@@ -21,21 +23,12 @@ pub(crate) enum Term {
     Object(Span, Vec<(LitStr, Term)>),
     /// `[term, ...]`.
     Array(Span, Vec<Term>),
-    /// `name(args)`.
-    Call(Call),
+    /// `name(args)`, a matcher call.
+    Call(Box<Call>),
     /// A bare identifier.
     Ident(Ident),
     /// `(expr)`: any Rust expression whose type converts into a `Term`.
     Expr(Span, TokenStream),
-}
-
-/// `name(arg, name = arg, ...)`.
-#[derive(Clone)]
-pub(crate) struct Call {
-    pub name: Ident,
-    /// The closing parenthesis.
-    pub close: Span,
-    pub args: Vec<Arg>,
 }
 
 /// One argument of a call: positional, or `name = value`.
@@ -107,12 +100,16 @@ impl Term {
             Term::Call(c) => format!(
                 "{}({})",
                 c.name,
-                c.args
+                c.positional
                     .iter()
-                    .map(|a| match &a.name {
-                        Some(n) => format!("{n}={}", a.value.canonical()),
-                        None => a.value.canonical(),
-                    })
+                    .flatten()
+                    .map(Typed::canonical)
+                    .chain(
+                        c.named
+                            .iter()
+                            .flatten()
+                            .map(|(n, t)| format!("{n}={}", t.canonical()))
+                    )
                     .collect::<Vec<_>>()
                     .join(",")
             ),
@@ -179,11 +176,11 @@ pub(crate) fn parse_term(input: ParseStream) -> syn::Result<Term> {
             let content;
             let paren = parenthesized!(content in input);
             let args = parse_args(&content)?;
-            return Ok(Term::Call(Call {
+            return Ok(Term::Call(Box::new(Call::describe(
                 name,
-                close: paren.span.close(),
+                paren.span.close(),
                 args,
-            }));
+            ))));
         }
         if name == "null" {
             return Ok(Term::Null(name.span()));
@@ -217,101 +214,729 @@ pub(crate) fn parse_args(input: ParseStream) -> syn::Result<Vec<Arg>> {
     Ok(args)
 }
 
-/// The matchers `json = { ... }` and the other term positions accept, with their arguments.
-pub(crate) const MATCHERS: &[(&str, &str)] = &[
-    ("like", "like(example)"),
-    ("each_like", "each_like(template, min = N, max = N)"),
-    ("regex", "regex(regex, example)"),
-    ("integer", "integer(example)"),
-    ("decimal", "decimal(example)"),
-    ("number", "number(example)"),
-    ("boolean", "boolean(example)"),
-    ("null", "null()"),
-    ("include", "include(text)"),
-    ("equality", "equality(example)"),
-    ("datetime", "datetime(format, example)"),
-    ("date", "date(format, example)"),
-    ("time", "time(format, example)"),
-    ("values", "values(example)"),
-    ("array_contains", "array_contains([variant, ...])"),
-    ("not_empty", "not_empty(example)"),
-    ("semver", "semver(example)"),
-    ("content_type", "content_type(content_type, example)"),
-    ("each_key", "each_key(example, key_matcher)"),
-    ("each_value", "each_value(example, value_matcher)"),
-    ("all_of", "all_of([term, ...])"),
-    ("any_of", "any_of([term, ...])"),
-    ("status_code", "status_code(class, example)"),
-    ("random_int", "random_int(min, max)"),
-    ("random_decimal", "random_decimal(digits)"),
-    ("random_hexadecimal", "random_hexadecimal(digits)"),
-    ("random_string", "random_string(size)"),
-    ("random_boolean", "random_boolean()"),
-    ("regex_generated", "regex_generated(regex, example)"),
-    ("uuid", "uuid()"),
-    (
-        "generated_date",
-        "generated_date(format, example, expression = \"...\")",
+/// What an argument of a matcher must be: parsing reads each argument as its kind says,
+/// and expansion writes it back as the kind's Rust value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Any term: an example, a template.
+    Term,
+    /// A matcher call other than `each_like` (`each_key`'s and `each_value`'s rules).
+    Matcher,
+    /// A string literal.
+    Str,
+    /// An integer literal, as an `i64`.
+    Int,
+    /// A count or size, as a `usize`.
+    Count,
+    /// A number literal, as an `f64`.
+    Decimal,
+    /// A number literal, as a `serde_json::Number` (integers stay integers).
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// A status class: `Success`, `"clientError"`, `[200, 201]`.
+    Class,
+    /// A status code, as a `u16`.
+    Status,
+    /// Every positional argument, or the elements of a single array: a list of terms.
+    Terms,
+}
+
+/// What validation checks on a matcher's arguments beyond their kinds.
+#[derive(Clone, Copy)]
+pub(crate) enum Check {
+    None,
+    /// The regex (first argument) compiles and matches the example (second).
+    Regex,
+    /// [`Check::Regex`], and values can be generated from the regex.
+    GeneratedRegex,
+    /// The format (first argument) is valid for this kind and matches the example (second).
+    DateTime(&'static str),
+    /// [`Check::DateTime`], and the expression is given once.
+    GeneratedDateTime(&'static str),
+    /// `min <= max` and `max >= 1` (named arguments).
+    Bounds,
+    /// `min <= max` (positional arguments).
+    Range,
+    /// At least one digit.
+    Digits,
+    /// A semantic version.
+    Semver,
+    /// The status (second argument) is in the class (first).
+    StatusInClass,
+    /// At least one term in the list.
+    AtLeastOne,
+}
+
+/// A matcher of `pact_runtime::consumer::matchers`, as the attribute writes it.
+pub(crate) struct MatcherDef {
+    pub name: &'static str,
+    /// How a call is written, for error messages.
+    pub signature: &'static str,
+    /// The positional arguments, of which the first `required` must be given.
+    pub positional: &'static [Kind],
+    pub required: usize,
+    pub named: &'static [(&'static str, Kind)],
+    pub check: Check,
+}
+
+const fn m(
+    name: &'static str,
+    signature: &'static str,
+    positional: &'static [Kind],
+    check: Check,
+) -> MatcherDef {
+    MatcherDef {
+        name,
+        signature,
+        positional,
+        required: positional.len(),
+        named: &[],
+        check,
+    }
+}
+
+const GENERATED_DATE: &[Kind] = &[Kind::Str, Kind::Str, Kind::Str];
+const EXPRESSION: &[(&str, Kind)] = &[("expression", Kind::Str)];
+
+/// Every matcher the attribute accepts: parsing, validation, expansion and the "unknown
+/// matcher" message all read this list, so a new matcher is one more line (and, when it
+/// needs one, a [`Check`]).
+pub(crate) const MATCHERS: &[MatcherDef] = &[
+    m("like", "like(example)", &[Kind::Term], Check::None),
+    MatcherDef {
+        name: "each_like",
+        signature: "each_like(template, min = N, max = N)",
+        positional: &[Kind::Term],
+        required: 1,
+        named: &[("min", Kind::Count), ("max", Kind::Count)],
+        check: Check::Bounds,
+    },
+    m(
+        "regex",
+        "regex(regex, example)",
+        &[Kind::Str, Kind::Str],
+        Check::Regex,
     ),
-    (
-        "generated_time",
-        "generated_time(format, example, expression = \"...\")",
+    m("integer", "integer(example)", &[Kind::Int], Check::None),
+    m("decimal", "decimal(example)", &[Kind::Decimal], Check::None),
+    m("number", "number(example)", &[Kind::Number], Check::None),
+    m("boolean", "boolean(example)", &[Kind::Bool], Check::None),
+    m("null", "null()", &[], Check::None),
+    m("include", "include(text)", &[Kind::Str], Check::None),
+    m("equality", "equality(example)", &[Kind::Term], Check::None),
+    m(
+        "datetime",
+        "datetime(format, example)",
+        &[Kind::Str, Kind::Str],
+        Check::DateTime("datetime"),
     ),
-    (
-        "generated_datetime",
-        "generated_datetime(format, example, expression = \"...\")",
+    m(
+        "date",
+        "date(format, example)",
+        &[Kind::Str, Kind::Str],
+        Check::DateTime("date"),
     ),
-    (
+    m(
+        "time",
+        "time(format, example)",
+        &[Kind::Str, Kind::Str],
+        Check::DateTime("time"),
+    ),
+    m("values", "values(example)", &[Kind::Term], Check::None),
+    m(
+        "array_contains",
+        "array_contains([variant, ...])",
+        &[Kind::Terms],
+        Check::None,
+    ),
+    m(
+        "not_empty",
+        "not_empty(example)",
+        &[Kind::Term],
+        Check::None,
+    ),
+    m("semver", "semver(example)", &[Kind::Str], Check::Semver),
+    m(
+        "content_type",
+        "content_type(content_type, example)",
+        &[Kind::Str, Kind::Term],
+        Check::None,
+    ),
+    m(
+        "each_key",
+        "each_key(example, key_matcher)",
+        &[Kind::Term, Kind::Matcher],
+        Check::None,
+    ),
+    m(
+        "each_value",
+        "each_value(example, value_matcher)",
+        &[Kind::Term, Kind::Matcher],
+        Check::None,
+    ),
+    m(
+        "all_of",
+        "all_of([term, ...])",
+        &[Kind::Terms],
+        Check::AtLeastOne,
+    ),
+    m(
+        "any_of",
+        "any_of([term, ...])",
+        &[Kind::Terms],
+        Check::AtLeastOne,
+    ),
+    m(
+        "status_code",
+        "status_code(class, example)",
+        &[Kind::Class, Kind::Status],
+        Check::StatusInClass,
+    ),
+    m(
+        "random_int",
+        "random_int(min, max)",
+        &[Kind::Int, Kind::Int],
+        Check::Range,
+    ),
+    m(
+        "random_decimal",
+        "random_decimal(digits)",
+        &[Kind::Count],
+        Check::Digits,
+    ),
+    m(
+        "random_hexadecimal",
+        "random_hexadecimal(digits)",
+        &[Kind::Count],
+        Check::Digits,
+    ),
+    m(
+        "random_string",
+        "random_string(size)",
+        &[Kind::Count],
+        Check::None,
+    ),
+    m("random_boolean", "random_boolean()", &[], Check::None),
+    m(
+        "regex_generated",
+        "regex_generated(regex, example)",
+        &[Kind::Str, Kind::Str],
+        Check::GeneratedRegex,
+    ),
+    m("uuid", "uuid()", &[], Check::None),
+    MatcherDef {
+        name: "generated_date",
+        signature: "generated_date(format, example, expression = \"...\")",
+        positional: GENERATED_DATE,
+        required: 2,
+        named: EXPRESSION,
+        check: Check::GeneratedDateTime("date"),
+    },
+    MatcherDef {
+        name: "generated_time",
+        signature: "generated_time(format, example, expression = \"...\")",
+        positional: GENERATED_DATE,
+        required: 2,
+        named: EXPRESSION,
+        check: Check::GeneratedDateTime("time"),
+    },
+    MatcherDef {
+        name: "generated_datetime",
+        signature: "generated_datetime(format, example, expression = \"...\")",
+        positional: GENERATED_DATE,
+        required: 2,
+        named: EXPRESSION,
+        check: Check::GeneratedDateTime("datetime"),
+    },
+    m(
         "from_provider_state",
         "from_provider_state(expression, example)",
+        &[Kind::Str, Kind::Term],
+        Check::None,
     ),
-    ("mock_server_url", "mock_server_url(regex, example)"),
+    m(
+        "mock_server_url",
+        "mock_server_url(regex, example)",
+        &[Kind::Str, Kind::Str],
+        Check::Regex,
+    ),
 ];
 
-/// The status classes of `status_code(..)`: the identifier, the name in a pact, the variant.
-const STATUS_CLASSES: &[(&str, &str)] = &[
-    ("Information", "info"),
-    ("Success", "success"),
-    ("Redirect", "redirect"),
-    ("ClientError", "clientError"),
-    ("ServerError", "serverError"),
-    ("NonError", "nonError"),
-    ("Error", "error"),
-];
+/// An argument read as its [`Kind`].
+#[derive(Clone)]
+pub(crate) enum Typed {
+    Term(Term),
+    Str(LitStr),
+    Int(i128, Span),
+    Float(f64, Span),
+    Bool(LitBool),
+    Class(StatusClass, Span),
+    Terms(Vec<Term>),
+}
 
-/// Turns terms into `Term` expressions, collecting every problem found on the way.
+impl Typed {
+    fn span(&self) -> Span {
+        match self {
+            Typed::Term(t) => t.span(),
+            Typed::Str(s) => s.span(),
+            Typed::Int(_, s) | Typed::Float(_, s) | Typed::Class(_, s) => *s,
+            Typed::Bool(b) => b.span,
+            Typed::Terms(terms) => terms.first().map_or_else(Span::call_site, Term::span),
+        }
+    }
+
+    fn canonical(&self) -> String {
+        match self {
+            Typed::Term(t) => t.canonical(),
+            Typed::Str(s) => format!("{:?}", s.value()),
+            Typed::Int(v, _) => v.to_string(),
+            Typed::Float(v, _) => v.to_string(),
+            Typed::Bool(b) => b.value.to_string(),
+            Typed::Class(c, _) => checks::status_class_name(c),
+            Typed::Terms(terms) => {
+                let terms: Vec<String> = terms.iter().map(Term::canonical).collect();
+                format!("[{}]", terms.join(","))
+            }
+        }
+    }
+}
+
+/// `name(args)` read against [`MATCHERS`]. What is wrong with the arguments (their number,
+/// their kinds, unknown names) is kept in `problems`, which validation reports in the order
+/// of the terms.
+#[derive(Clone)]
+pub(crate) struct Call {
+    pub name: Ident,
+    /// The closing parenthesis.
+    pub close: Span,
+    /// `None` for an unknown matcher.
+    pub def: Option<&'static MatcherDef>,
+    /// One slot for each of `def.positional`, `None` when not given or not readable.
+    pub positional: Vec<Option<Typed>>,
+    /// One slot for each of `def.named`.
+    pub named: Vec<Option<(Ident, Typed)>>,
+    pub problems: Vec<Error>,
+}
+
+impl Call {
+    /// Reads the arguments of `name(args)` as the matcher of that name takes them.
+    pub fn describe(name: Ident, close: Span, args: Vec<Arg>) -> Call {
+        let mut call = Call {
+            name,
+            close,
+            def: None,
+            positional: Vec::new(),
+            named: Vec::new(),
+            problems: Vec::new(),
+        };
+        let text = call.name.to_string();
+        let Some(def) = MATCHERS.iter().find(|d| d.name == text) else {
+            let names: Vec<&str> = MATCHERS.iter().map(|d| d.name).collect();
+            call.problems.push(Error::new(
+                call.name.span(),
+                format_args!(
+                    "unknown matcher `{text}`; expected one of: {}",
+                    names.join(", ")
+                ),
+            ));
+            return call;
+        };
+        call.def = Some(def);
+        let mut positional = Vec::new();
+        let mut named = Vec::new();
+        for arg in args {
+            match arg.name {
+                Some(n) => named.push((n, arg.value)),
+                None => positional.push(arg.value),
+            }
+        }
+        call.named = def.named.iter().map(|_| None).collect();
+        let mut leftover = Vec::new();
+        for (n, value) in named {
+            let Some(i) = def.named.iter().position(|(k, _)| n == k) else {
+                leftover.push(n);
+                continue;
+            };
+            if call.named[i].is_some() {
+                call.problems
+                    .push(Error::new(n.span(), format_args!("`{n}` is given twice")));
+            }
+            let typed = call.read(def.named[i].1, value);
+            call.named[i] = typed.map(|t| (n, t));
+        }
+        if def.positional == [Kind::Terms] {
+            let terms = match <[Term; 1]>::try_from(positional) {
+                Ok([Term::Array(_, elements)]) => elements,
+                Ok(one) => one.into(),
+                Err(all) => all,
+            };
+            call.positional = vec![Some(Typed::Terms(terms))];
+        } else {
+            let (given, n) = (positional.len(), def.positional.len());
+            if given < def.required || given > n {
+                let expected = if def.required == n {
+                    format!("{n}")
+                } else {
+                    format!("{} to {n}", def.required)
+                };
+                let s = if n == 1 { "" } else { "s" };
+                let message = format!(
+                    "`{}` takes {expected} argument{s}, {given} given: `{}`",
+                    def.name, def.signature
+                );
+                call.problems
+                    .push(error_between(call.name.span(), call.close, message));
+            }
+            let mut values = positional.into_iter();
+            for kind in def.positional {
+                let typed = values.next().and_then(|v| call.read(*kind, v));
+                call.positional.push(typed);
+            }
+        }
+        for n in leftover {
+            call.problems.push(Error::new(
+                n.span(),
+                format_args!("`{}` has no argument `{n}`: `{}`", def.name, def.signature),
+            ));
+        }
+        call
+    }
+
+    fn problem(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.problems.push(Error::new(span, message));
+    }
+
+    /// One argument as `kind`, or `None` with a problem recorded.
+    fn read(&mut self, kind: Kind, term: Term) -> Option<Typed> {
+        let def = self.def?;
+        let what = def.name;
+        let span = term.span();
+        let found = term.kind();
+        let checked = |r: Result<i128, checks::CheckError>, call: &mut Call| {
+            r.map_err(|e| call.problem(span, e)).ok()
+        };
+        match (kind, term) {
+            (Kind::Term | Kind::Terms, term) => Some(Typed::Term(term)),
+            (Kind::Matcher, Term::Call(c)) if c.name != "each_like" => {
+                Some(Typed::Term(Term::Call(c)))
+            }
+            (Kind::Matcher, _) => {
+                self.problem(
+                    span,
+                    format_args!(
+                        "{what} needs a matcher such as `regex(..)` or `like(..)` as its second argument"
+                    ),
+                );
+                None
+            }
+            (Kind::Str, Term::Lit(Lit::Str(s))) => Some(Typed::Str(s)),
+            (Kind::Bool, Term::Lit(Lit::Bool(b))) => Some(Typed::Bool(b)),
+            (Kind::Bool, _) => {
+                self.problem(
+                    span,
+                    format_args!("{what} needs `true` or `false`, found {found}"),
+                );
+                None
+            }
+            (
+                Kind::Int | Kind::Count | Kind::Status,
+                Term::Lit(lit @ (Lit::Int(_) | Lit::Float(_))),
+            ) => {
+                let written = match &lit {
+                    Lit::Int(i) => i.base10_digits().to_string(),
+                    Lit::Float(f) => f.base10_digits().to_string(),
+                    _ => unreachable!("matched above"),
+                };
+                let (min, max) = match kind {
+                    Kind::Count => (0, u32::MAX.into()),
+                    _ => (i64::MIN.into(), i64::MAX.into()),
+                };
+                let v = checked(checks::integer(what, &written, min, max), self)?;
+                if kind == Kind::Status {
+                    checks::status(v).map_err(|e| self.problem(span, e)).ok()?;
+                }
+                Some(Typed::Int(v, span))
+            }
+            (Kind::Int | Kind::Count | Kind::Status, _) => {
+                self.problem(
+                    span,
+                    format_args!("{what} needs an integer literal, found {found}"),
+                );
+                None
+            }
+            (Kind::Decimal | Kind::Number, Term::Lit(Lit::Int(i))) => {
+                let v = checked(
+                    checks::integer(what, i.base10_digits(), i64::MIN.into(), u64::MAX.into()),
+                    self,
+                )?;
+                Some(Typed::Int(v, span))
+            }
+            (Kind::Decimal | Kind::Number, Term::Lit(Lit::Float(f))) => {
+                let v = f.base10_parse::<f64>().unwrap_or(f64::INFINITY);
+                match checks::finite(v) {
+                    Ok(v) => Some(Typed::Float(v, span)),
+                    Err(e) => {
+                        self.problem(span, e);
+                        None
+                    }
+                }
+            }
+            (Kind::Decimal | Kind::Number, _) => {
+                self.problem(
+                    span,
+                    format_args!("{what} needs a number literal, found {found}"),
+                );
+                None
+            }
+            (Kind::Class, term) => self.read_class(term),
+            (Kind::Str, _) => {
+                let message = format!(
+                    "expected a string literal, found {found}: `{}`",
+                    def.signature
+                );
+                self.problem(span, message);
+                None
+            }
+        }
+    }
+
+    fn read_class(&mut self, term: Term) -> Option<Typed> {
+        let span = term.span();
+        let class = match &term {
+            Term::Ident(i) => checks::status_class(&i.to_string()),
+            Term::Lit(Lit::Str(s)) => checks::status_class(&s.value()),
+            Term::Array(_, codes) => {
+                let mut list = Vec::new();
+                for c in codes {
+                    let Term::Lit(Lit::Int(i)) = c else {
+                        self.problem(c.span(), "expected a status code");
+                        return None;
+                    };
+                    let code =
+                        checks::integer("status_code", i.base10_digits(), i128::MIN, i128::MAX)
+                            .and_then(checks::status);
+                    match code {
+                        Ok(code) => list.push(code),
+                        Err(e) => {
+                            self.problem(c.span(), e);
+                            return None;
+                        }
+                    }
+                }
+                Some(StatusClass::Codes(list))
+            }
+            _ => None,
+        };
+        let Some(class) = class else {
+            let names: Vec<&str> = checks::STATUS_CLASSES.iter().map(|(i, _)| *i).collect();
+            self.problem(
+                span,
+                format_args!(
+                    "expected a status class, one of: {}, or a list of codes such as [200, 201]",
+                    names.join(", ")
+                ),
+            );
+            return None;
+        };
+        Some(Typed::Class(class, span))
+    }
+
+    fn arg(&self, i: usize) -> Option<&Typed> {
+        self.positional.get(i)?.as_ref()
+    }
+
+    fn named_arg(&self, name: &str) -> Option<&Typed> {
+        let def = self.def?;
+        let i = def.named.iter().position(|(n, _)| *n == name)?;
+        self.named[i].as_ref().map(|(_, t)| t)
+    }
+
+    /// The terms inside the arguments, for validation to walk.
+    fn subterms(&self) -> impl Iterator<Item = &Term> {
+        self.positional
+            .iter()
+            .flatten()
+            .chain(self.named.iter().flatten().map(|(_, t)| t))
+            .flat_map(|t| match t {
+                Typed::Term(t) => std::slice::from_ref(t),
+                Typed::Terms(terms) => terms.as_slice(),
+                _ => &[],
+            })
+    }
+}
+
+/// Validates terms: reports what parsing found wrong, checks each matcher's arguments
+/// through `pact_core::checks`, and refuses values no JSON holds, each error at its token.
+pub(crate) fn validate(term: &Term, errors: &mut Vec<Error>) {
+    match term {
+        Term::Null(_) | Term::Expr(..) => {}
+        Term::Lit(lit) => {
+            if let Err(e) = literal_value(lit) {
+                errors.push(e);
+            }
+        }
+        Term::Object(_, members) => members.iter().for_each(|(_, v)| validate(v, errors)),
+        Term::Array(_, elements) => elements.iter().for_each(|v| validate(v, errors)),
+        Term::Call(call) => {
+            errors.extend(call.problems.iter().cloned());
+            check_call(call, errors);
+            call.subterms().for_each(|t| validate(t, errors));
+        }
+        Term::Ident(ident) => errors.push(Error::new(
+            ident.span(),
+            format_args!(
+                "expected a value, found `{ident}`: write a string as \"{ident}\", a matcher as `{ident}(..)`, or a Rust expression as `({ident})`"
+            ),
+        )),
+    }
+}
+
+/// A JSON literal's value as a Rust literal, or why it is none.
+enum Literal {
+    Int(i128),
+    Float(f64),
+    Other,
+}
+
+fn literal_value(lit: &Lit) -> Result<Literal, Error> {
+    match lit {
+        Lit::Str(_) | Lit::Bool(_) => Ok(Literal::Other),
+        Lit::Int(i) => match i.base10_digits().parse::<i128>() {
+            Ok(v) if v >= i128::from(i64::MIN) && v <= i128::from(u64::MAX) => Ok(Literal::Int(v)),
+            _ => Err(Error::new(i.span(), "integer out of range")),
+        },
+        Lit::Float(f) => checks::finite(f.base10_parse::<f64>().unwrap_or(f64::INFINITY))
+            .map(Literal::Float)
+            .map_err(|e| Error::new(f.span(), e)),
+        other => Err(Error::new(
+            other.span(),
+            "expected a JSON literal: a string, a number or a boolean",
+        )),
+    }
+}
+
+/// The checks of one matcher beyond its arguments' kinds.
+fn check_call(call: &Call, errors: &mut Vec<Error>) {
+    let Some(def) = call.def else { return };
+    let mut fail = |span: Span, e: checks::CheckError| errors.push(Error::new(span, e));
+    let strings = (call.arg(0), call.arg(1));
+    match def.check {
+        Check::None => {}
+        Check::Regex | Check::GeneratedRegex => {
+            if let (Some(Typed::Str(re)), Some(Typed::Str(example))) = strings {
+                match checks::regex_example(&re.value(), &example.value()) {
+                    Err(e @ checks::CheckError::InvalidRegex { .. }) => fail(re.span(), e),
+                    Err(e) => fail(example.span(), e),
+                    Ok(_) if matches!(def.check, Check::GeneratedRegex) => {
+                        if let Err(e) = checks::generable_regex(&re.value()) {
+                            fail(re.span(), e);
+                        }
+                    }
+                    Ok(_) => {}
+                }
+            }
+        }
+        Check::DateTime(kind) | Check::GeneratedDateTime(kind) => {
+            if let (Some(Typed::Str(format)), Some(Typed::Str(example))) = strings {
+                match checks::datetime_example(kind, &format.value(), &example.value()) {
+                    Err(e @ checks::CheckError::InvalidFormat { .. }) => fail(format.span(), e),
+                    Err(e) => fail(example.span(), e),
+                    Ok(_) => {}
+                }
+            }
+            if let (Some(_), Some(positional)) = (call.named_arg("expression"), call.arg(2)) {
+                errors.push(Error::new(
+                    positional.span(),
+                    "the expression is given twice",
+                ));
+            }
+        }
+        Check::Bounds => {
+            let (min, max) = (call.named_arg("min"), call.named_arg("max"));
+            if let (Some(Typed::Int(lo, span)), Some(Typed::Int(hi, _))) = (min, max) {
+                if let Err(e) = checks::min_max(def.name, lo, hi) {
+                    fail(*span, e);
+                }
+            }
+            if let Some(Typed::Int(hi, span)) = max {
+                if let Err(e) = checks::max_length(def.name, *hi as usize) {
+                    fail(*span, e);
+                }
+            }
+        }
+        Check::Range => {
+            if let (Some(Typed::Int(lo, span)), Some(Typed::Int(hi, _))) = strings {
+                if let Err(e) = checks::min_max(def.name, lo, hi) {
+                    fail(*span, e);
+                }
+            }
+        }
+        Check::Digits => {
+            if let Some(Typed::Int(n, span)) = call.arg(0) {
+                if let Err(e) = checks::digits(def.name, *n as usize) {
+                    fail(*span, e);
+                }
+            }
+        }
+        Check::Semver => {
+            if let Some(Typed::Str(example)) = call.arg(0) {
+                if let Err(e) = checks::semver(&example.value()) {
+                    fail(example.span(), e);
+                }
+            }
+        }
+        Check::StatusInClass => {
+            if let (Some(Typed::Class(class, _)), Some(Typed::Int(code, span))) = strings {
+                if let Err(e) = checks::status_in_class(*code as u16, class) {
+                    fail(*span, e);
+                }
+            }
+        }
+        Check::AtLeastOne => {
+            if let Some(Typed::Terms(terms)) = call.arg(0) {
+                if terms.is_empty() {
+                    errors.push(error_between(
+                        call.name.span(),
+                        call.close,
+                        format_args!("{} needs at least one term", def.name),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Turns validated terms into `Term` expressions.
 pub(crate) struct Gen<'a> {
     pub krate: &'a Path,
-    pub errors: &'a mut Vec<Error>,
 }
 
 impl Gen<'_> {
-    pub fn error(&mut self, span: Span, message: impl std::fmt::Display) {
-        self.errors.push(Error::new(span, message));
-    }
-
-    /// An error on a whole call, from its name to its closing parenthesis.
-    fn call_error(&mut self, call: &Call, message: impl std::fmt::Display) {
-        self.errors
-            .push(error_between(call.name.span(), call.close, message));
-    }
-
+    /// What stands for a term validation refused; never compiled, since an error stops the
+    /// expansion.
     fn placeholder(&self) -> TokenStream {
         let k = self.krate;
         quote!(#k::__private::Term::Value(#k::__private::serde_json::Value::Null))
     }
 
     /// A `Term` expression for `term`.
-    pub fn term(&mut self, term: &Term) -> TokenStream {
+    pub fn term(&self, term: &Term) -> TokenStream {
         let k = self.krate;
         match term {
             Term::Null(span) => {
                 quote_spanned!(*span=> #k::__private::Term::Value(#k::__private::serde_json::Value::Null))
             }
-            Term::Lit(lit) => match self.literal(lit) {
-                Some(value) => quote!(#k::__private::Term::from(#value)),
-                None => self.placeholder(),
-            },
+            Term::Lit(lit) => {
+                let value = match (lit, literal_value(lit)) {
+                    (Lit::Str(s), _) => quote!(#s),
+                    (Lit::Bool(b), _) => quote!(#b),
+                    (_, Ok(Literal::Int(v))) => int_tokens(v, lit.span()),
+                    (_, Ok(Literal::Float(v))) => float_tokens(v, lit.span()),
+                    _ => return self.placeholder(),
+                };
+                quote!(#k::__private::Term::from(#value))
+            }
             Term::Object(_, members) => {
                 let members = members.iter().map(|(key, value)| {
                     let value = self.term(value);
@@ -325,596 +950,98 @@ impl Gen<'_> {
                 quote!(#k::__private::Term::Array(::std::vec![#(#elements),*]))
             }
             Term::Call(call) => self.call(call),
-            Term::Ident(ident) => {
-                self.error(
-                    ident.span(),
-                    format_args!(
-                        "expected a value, found `{ident}`: write a string as \"{ident}\", a matcher as `{ident}(..)`, or a Rust expression as `({ident})`"
-                    ),
-                );
-                self.placeholder()
-            }
+            Term::Ident(_) => self.placeholder(),
             Term::Expr(span, expr) => {
                 quote_spanned!(*span=> <#k::__private::Term as ::core::convert::From<_>>::from(#expr))
             }
         }
     }
 
-    /// A JSON literal as a Rust literal with an explicit type.
-    fn literal(&mut self, lit: &Lit) -> Option<TokenStream> {
-        match lit {
-            Lit::Str(s) => Some(quote!(#s)),
-            Lit::Bool(b) => Some(quote!(#b)),
-            Lit::Int(_) => self.int(lit).map(|v| int_tokens(v, lit.span())),
-            Lit::Float(f) => match f.base10_parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(float_tokens(v, f.span())),
-                _ => {
-                    self.error(f.span(), "not a finite number");
-                    None
-                }
-            },
-            other => {
-                self.error(
-                    other.span(),
-                    "expected a JSON literal: a string, a number or a boolean",
-                );
-                None
-            }
-        }
-    }
-
-    /// The value of an integer literal (within `i64` or `u64`).
-    fn int(&mut self, lit: &Lit) -> Option<i128> {
-        let Lit::Int(i) = lit else { return None };
-        match i.base10_digits().parse::<i128>() {
-            Ok(v) if v >= i128::from(i64::MIN) && v <= i128::from(u64::MAX) => Some(v),
-            _ => {
-                self.error(i.span(), "integer out of range");
-                None
-            }
-        }
-    }
-
-    fn call(&mut self, call: &Call) -> TokenStream {
-        let name = call.name.to_string();
-        let Some((_, signature)) = MATCHERS.iter().find(|(n, _)| *n == name) else {
-            let names: Vec<&str> = MATCHERS.iter().map(|(n, _)| *n).collect();
-            self.error(
-                call.name.span(),
-                format_args!(
-                    "unknown matcher `{name}`; expected one of: {}",
-                    names.join(", ")
-                ),
-            );
+    /// `matchers::name(args)`, each argument written as its kind's Rust value.
+    fn call(&self, call: &Call) -> TokenStream {
+        let Some(def) = call.def else {
             return self.placeholder();
         };
-        let mut args = Args::new(self, call, signature);
-        let k = args.gen.krate.clone();
-        let f = {
-            let ident = Ident::new(&name, call.name.span());
-            quote!(#k::__private::matchers::#ident)
-        };
-        let tokens = match name.as_str() {
-            "like" | "equality" | "values" | "not_empty" => {
-                let [example] = args.positional::<1>(1);
-                let example = args.term(example);
-                quote!(#f(#example))
-            }
-            "each_like" => {
-                let min = args.named("min");
-                let max = args.named("max");
-                let [template] = args.positional::<1>(1);
-                let template = args.term(template);
-                let min_v = min.and_then(|m| args.usize(m));
-                let max_v = max.and_then(|m| args.usize(m));
-                if let (Some(lo), Some(hi), Some(m)) = (min_v, max_v, min) {
-                    if lo > hi {
-                        args.gen.error(
-                            m.span(),
-                            format_args!("each_like: min ({lo}) is greater than max ({hi})"),
-                        );
-                    }
-                }
-                if let (Some(0), Some(m)) = (max_v, max) {
-                    args.gen
-                        .error(m.span(), "each_like: max must be at least 1");
-                }
-                if min.is_none() && max.is_none() {
-                    quote!(#f(#template))
-                } else {
-                    let opt = |v: Option<usize>| match v {
-                        Some(v) => quote!(::core::option::Option::Some(#v)),
-                        None => quote!(::core::option::Option::None),
-                    };
-                    let (min, max) = (opt(min_v), opt(max_v));
-                    quote!(#k::__private::matchers::each_like_between(#template, #min, #max))
-                }
-            }
-            "regex" | "regex_generated" | "mock_server_url" => {
-                let [regex, example] = args.positional::<2>(2);
-                let regex_s = args.string(regex);
-                let example_s = args.string(example);
-                if let (Some(r), Some(e)) = (&regex_s, &example_s) {
-                    args.gen.check_regex(r, e);
-                    if name == "regex_generated" {
-                        let mut rng = fastrand::Rng::with_seed(0);
-                        if let Err(err) =
-                            pact_core::generators::regex_string::generate(&r.value(), &mut rng)
-                        {
-                            args.gen.error(r.span(), err);
-                        }
-                    }
-                }
-                quote!(#f(#regex_s, #example_s))
-            }
-            "integer" => {
-                let [example] = args.positional::<1>(1);
-                let v = example
-                    .and_then(|e| args.typed_int(e, "integer", i64::MIN.into(), i64::MAX.into()));
-                let v =
-                    v.map(|v| int_literal(v as i64, example.map_or(call.name.span(), Term::span)));
-                quote!(#f(#v))
-            }
-            "decimal" | "number" => {
-                let [example] = args.positional::<1>(1);
-                let v = example.and_then(|e| args.number(e, &name));
-                match (v, name.as_str()) {
-                    (Some(Num::Float(x, span)), "number") => {
-                        let x = float_tokens(x, span);
-                        quote!(#f(#k::__private::serde_json::Number::from_f64(#x).expect("a finite number")))
-                    }
-                    (Some(Num::Float(x, span)), _) => {
-                        let x = float_tokens(x, span);
-                        quote!(#f(#x))
-                    }
-                    (Some(Num::Int(i, span)), "number") => {
-                        let i = int_tokens(i, span);
-                        quote!(#f(#i))
-                    }
-                    (Some(Num::Int(i, span)), _) => {
-                        let x = float_tokens(i as f64, span);
-                        quote!(#f(#x))
-                    }
-                    (None, _) => quote!(#f(0.0)),
-                }
-            }
-            "boolean" => {
-                let [example] = args.positional::<1>(1);
-                let b = match example {
-                    Some(Term::Lit(Lit::Bool(b))) => quote!(#b),
-                    Some(other) => {
-                        args.gen.error(
-                            other.span(),
-                            format_args!("boolean needs `true` or `false`, found {}", other.kind()),
-                        );
-                        quote!(false)
-                    }
-                    None => quote!(false),
-                };
-                quote!(#f(#b))
-            }
-            "null" | "uuid" | "random_boolean" => {
-                args.positional::<0>(0);
-                quote!(#f())
-            }
-            "include" => {
-                let [text] = args.positional::<1>(1);
-                let text = args.string(text);
-                quote!(#f(#text))
-            }
-            "semver" => {
-                let [example] = args.positional::<1>(1);
-                let example = args.string(example);
-                if let Some(e) = &example {
-                    if !pact_core::matching::is_semver(&e.value()) {
-                        args.gen.error(
-                            e.span(),
-                            format_args!(
-                                "{:?} is not a semantic version (such as \"1.2.3\")",
-                                e.value()
-                            ),
-                        );
-                    }
-                }
-                quote!(#f(#example))
-            }
-            "datetime" | "date" | "time" | "generated_date" | "generated_time"
-            | "generated_datetime" => {
-                let generated = name.starts_with("generated_");
-                let named_expression = if generated {
-                    args.named("expression")
-                } else {
-                    None
-                };
-                let (format, example, positional_expression) = if generated {
-                    let [format, example, expression] = args.positional::<3>(2);
-                    (format, example, expression)
-                } else {
-                    let [format, example] = args.positional::<2>(2);
-                    (format, example, None)
-                };
-                let format = args.string(format);
-                let example = args.string(example);
-                if let (Some(fmt), Some(ex)) = (&format, &example) {
-                    let kind = name.trim_start_matches("generated_");
-                    args.gen.check_datetime(kind, fmt, ex);
-                }
-                if generated {
-                    let expression = match (named_expression, positional_expression) {
-                        (Some(a), Some(b)) => {
-                            args.gen.error(b.span(), "the expression is given twice");
-                            Some(a)
-                        }
-                        (a, b) => a.or(b),
-                    };
-                    let expression = match expression {
-                        Some(e) => {
-                            let e = args.string(Some(e));
-                            quote!(::core::option::Option::Some(#e))
-                        }
-                        None => quote!(::core::option::Option::None),
-                    };
-                    quote!(#f(#format, #example, #expression))
-                } else {
-                    quote!(#f(#format, #example))
-                }
-            }
-            "array_contains" | "all_of" | "any_of" => {
-                let terms = args.list();
-                if terms.is_empty() && name != "array_contains" {
-                    args.gen
-                        .call_error(call, format_args!("{name} needs at least one term"));
-                }
-                let terms: Vec<_> = terms.iter().map(|t| args.gen.term(t)).collect();
-                quote!(#f(::std::vec![#(#terms),*]))
-            }
-            "content_type" => {
-                let [ct, example] = args.positional::<2>(2);
-                let ct = args.string(ct);
-                let example = args.term(example);
-                quote!(#f(#ct, #example))
-            }
-            "each_key" | "each_value" => {
-                let [example, matcher] = args.positional::<2>(2);
-                let example = args.term(example);
-                match matcher {
-                    Some(Term::Call(c)) if c.name != "each_like" => {}
-                    Some(other) => args.gen.error(
-                        other.span(),
-                        format_args!(
-                            "{name} needs a matcher such as `regex(..)` or `like(..)` as its second argument"
-                        ),
-                    ),
-                    None => {}
-                }
-                let matcher = args.term(matcher);
-                quote!(#f(#example, #matcher))
-            }
-            "status_code" => {
-                let [class, example] = args.positional::<2>(2);
-                let class = class.and_then(|c| args.gen.status_class(c));
-                let code = example.and_then(|e| args.typed_int(e, "status_code", 100, 599));
-                let class_tokens = class.as_ref().map(|(tokens, _, _)| tokens.clone());
-                if let (Some((_, codes, class_name)), Some(code), Some(e)) = (&class, code, example)
-                {
-                    if !codes.contains(&(code as u16)) {
-                        args.gen.error(
-                            e.span(),
-                            format_args!("status {code} is not in the class {class_name}"),
-                        );
-                    }
-                }
-                let code = code.map(|c| {
-                    let lit = proc_macro2::Literal::u16_suffixed(c as u16);
-                    quote!(#lit)
-                });
-                quote!(#f(#class_tokens, #code))
-            }
-            "random_int" => {
-                let [min, max] = args.positional::<2>(2);
-                let lo = min.and_then(|m| {
-                    args.typed_int(m, "random_int", i64::MIN.into(), i64::MAX.into())
-                });
-                let hi = max.and_then(|m| {
-                    args.typed_int(m, "random_int", i64::MIN.into(), i64::MAX.into())
-                });
-                if let (Some(lo), Some(hi), Some(m)) = (lo, hi, min) {
-                    if lo > hi {
-                        args.gen.error(
-                            m.span(),
-                            format_args!("random_int: min ({lo}) is greater than max ({hi})"),
-                        );
-                    }
-                }
-                let lo = lo.map(|v| int_literal(v as i64, call.name.span()));
-                let hi = hi.map(|v| int_literal(v as i64, call.name.span()));
-                quote!(#f(#lo, #hi))
-            }
-            "random_decimal" | "random_hexadecimal" | "random_string" => {
-                let [n_expr] = args.positional::<1>(1);
-                let n = n_expr.and_then(|n| args.usize(n));
-                if let (Some(0), Some(e), true) = (n, n_expr, call.name != "random_string") {
-                    args.gen.error(
-                        e.span(),
-                        format_args!("{}: needs at least one digit", call.name),
-                    );
-                }
-                quote!(#f(#n))
-            }
-            "from_provider_state" => {
-                let [expression, example] = args.positional::<2>(2);
-                let expression = args.string(expression);
-                let example = args.term(example);
-                quote!(#f(#expression, #example))
-            }
-            _ => unreachable!("every matcher of MATCHERS is handled"),
-        };
-        args.finish();
-        tokens
-    }
-
-    /// Checks that `regex` compiles and matches `example`.
-    pub fn check_regex(&mut self, regex: &LitStr, example: &LitStr) {
-        match Pattern::new(&regex.value()) {
-            Err(e) => self.error(regex.span(), format_args!("invalid regex: {e}")),
-            Ok(p) if !p.is_match(&example.value()) => self.error(
-                example.span(),
-                format_args!(
-                    "the example {:?} does not match the regex `{}`",
-                    example.value(),
-                    regex.value()
-                ),
-            ),
-            Ok(_) => {}
-        }
-    }
-
-    fn check_datetime(&mut self, kind: &str, format: &LitStr, example: &LitStr) {
-        match DateTimePattern::parse(&format.value()) {
-            Err(e) => self.error(format.span(), format_args!("invalid {kind} format: {e}")),
-            Ok(p) if !p.matches(&example.value()) => self.error(
-                example.span(),
-                format_args!(
-                    "the example {:?} does not match the {kind} format {:?}",
-                    example.value(),
-                    format.value()
-                ),
-            ),
-            Ok(_) => {}
-        }
-    }
-
-    /// A `StatusClass` expression, the codes it contains and its name.
-    fn status_class(&mut self, term: &Term) -> Option<(TokenStream, Vec<u16>, String)> {
         let k = self.krate;
-        let named = |name: &str| {
-            STATUS_CLASSES
-                .iter()
-                .position(|(ident, pact)| *ident == name || *pact == name)
-        };
-        let index = match term {
-            Term::Ident(i) => named(&i.to_string()),
-            Term::Lit(Lit::Str(s)) => named(&s.value()),
-            Term::Array(_, codes) => {
-                let mut list = Vec::new();
-                for c in codes {
-                    let Term::Lit(lit @ Lit::Int(_)) = c else {
-                        self.error(c.span(), "expected a status code");
-                        return None;
-                    };
-                    let v = self.int(lit)?;
-                    if !(100..=599).contains(&v) {
-                        self.error(c.span(), format_args!("status {v} is not within 100..=599"));
-                        return None;
-                    }
-                    list.push(v as u16);
-                }
-                let tokens = quote!(#k::__private::StatusClass::Codes(::std::vec![#(#list),*]));
-                let name = format!("{list:?}");
-                return Some((tokens, list, name));
-            }
-            _ => None,
-        };
-        let Some(index) = index else {
-            let names: Vec<&str> = STATUS_CLASSES.iter().map(|(i, _)| *i).collect();
-            self.error(
-                term.span(),
-                format_args!(
-                    "expected a status class, one of: {}, or a list of codes such as [200, 201]",
-                    names.join(", ")
-                ),
-            );
-            return None;
-        };
-        let variant = Ident::new(STATUS_CLASSES[index].0, term.span());
-        let codes: Vec<u16> = (100..=599)
-            .filter(|c| match index {
-                0 => (100..200).contains(c),
-                1 => (200..300).contains(c),
-                2 => (300..400).contains(c),
-                3 => (400..500).contains(c),
-                4 => (500..600).contains(c),
-                5 => *c < 400,
-                _ => (400..600).contains(c),
+        let ident = Ident::new(def.name, call.name.span());
+        let f = quote!(#k::__private::matchers::#ident);
+        let args: Vec<TokenStream> = def
+            .positional
+            .iter()
+            .zip(&call.positional)
+            .map(|(kind, typed)| match typed {
+                Some(t) => self.typed(*kind, t),
+                None => self.placeholder(),
             })
             .collect();
-        Some((
-            quote!(#k::__private::StatusClass::#variant),
-            codes,
-            STATUS_CLASSES[index].0.to_string(),
-        ))
-    }
-}
-
-enum Num {
-    Int(i128, Span),
-    Float(f64, Span),
-}
-
-/// The arguments of one matcher call, taken one by one; what is left over is an error.
-struct Args<'g, 'a, 'c> {
-    gen: &'g mut Gen<'a>,
-    call: &'c Call,
-    signature: &'static str,
-    positional: Vec<&'c Term>,
-    named: Vec<(&'c Ident, &'c Term, bool)>,
-}
-
-impl<'g, 'a, 'c> Args<'g, 'a, 'c> {
-    fn new(gen: &'g mut Gen<'a>, call: &'c Call, signature: &'static str) -> Self {
-        let mut positional = Vec::new();
-        let mut named = Vec::new();
-        for arg in &call.args {
-            match &arg.name {
-                Some(n) => named.push((n, &arg.value, false)),
-                None => positional.push(&arg.value),
-            }
-        }
-        Args {
-            gen,
-            call,
-            signature,
-            positional,
-            named,
-        }
-    }
-
-    /// Up to `N` positional arguments, of which the first `required` must be there.
-    fn positional<const N: usize>(&mut self, required: usize) -> [Option<&'c Term>; N] {
-        let given = self.positional.len();
-        if given < required || given > N {
-            let expected = if required == N {
-                format!("{N}")
-            } else {
-                format!("{required} to {N}")
-            };
-            let s = if N == 1 { "" } else { "s" };
-            self.gen.call_error(
-                self.call,
-                format_args!(
-                    "`{}` takes {expected} argument{s}, {given} given: `{}`",
-                    self.call.name, self.signature
-                ),
-            );
-        }
-        std::array::from_fn(|i| self.positional.get(i).copied())
-    }
-
-    /// All positional arguments as a list: `f([a, b])` or `f(a, b)`.
-    fn list(&mut self) -> Vec<&'c Term> {
-        match self.positional.as_slice() {
-            [Term::Array(_, elements)] => elements.iter().collect(),
-            other => other.to_vec(),
-        }
-    }
-
-    fn named(&mut self, name: &str) -> Option<&'c Term> {
-        let mut found = None;
-        for (n, value, used) in &mut self.named {
-            if *n == name {
-                if found.is_some() {
-                    self.gen
-                        .error(n.span(), format_args!("`{name}` is given twice"));
+        match def.check {
+            Check::Bounds => {
+                let (min, max) = (call.named_arg("min"), call.named_arg("max"));
+                if min.is_none() && max.is_none() {
+                    return quote!(#f(#(#args),*));
                 }
-                *used = true;
-                found = Some(*value);
+                let opt = |v: Option<&Typed>| match v {
+                    Some(t) => {
+                        let v = self.typed(Kind::Count, t);
+                        quote!(::core::option::Option::Some(#v))
+                    }
+                    None => quote!(::core::option::Option::None),
+                };
+                let (min, max) = (opt(min), opt(max));
+                let template = &args[0];
+                quote!(#k::__private::matchers::each_like_between(#template, #min, #max))
             }
-        }
-        found
-    }
-
-    /// Reports leftover named arguments.
-    fn finish(self) {
-        for (name, _, used) in &self.named {
-            if !used {
-                self.gen.error(
-                    name.span(),
-                    format_args!(
-                        "`{}` has no argument `{name}`: `{}`",
-                        self.call.name, self.signature
-                    ),
-                );
+            Check::GeneratedDateTime(_) => {
+                let expression = call.named_arg("expression").or(call.arg(2));
+                let expression = match expression {
+                    Some(e) => {
+                        let e = self.typed(Kind::Str, e);
+                        quote!(::core::option::Option::Some(#e))
+                    }
+                    None => quote!(::core::option::Option::None),
+                };
+                let (format, example) = (&args[0], &args[1]);
+                quote!(#f(#format, #example, #expression))
             }
+            _ => quote!(#f(#(#args),*)),
         }
     }
 
-    fn term(&mut self, term: Option<&Term>) -> TokenStream {
-        match term {
-            Some(t) => self.gen.term(t),
-            None => self.gen.placeholder(),
-        }
-    }
-
-    fn string(&mut self, term: Option<&'c Term>) -> Option<LitStr> {
-        match term? {
-            Term::Lit(Lit::Str(s)) => Some(s.clone()),
-            other => {
-                self.gen.error(
-                    other.span(),
-                    format_args!(
-                        "expected a string literal, found {}: `{}`",
-                        other.kind(),
-                        self.signature
-                    ),
-                );
-                None
+    fn typed(&self, kind: Kind, typed: &Typed) -> TokenStream {
+        let k = self.krate;
+        match (kind, typed) {
+            (_, Typed::Term(t)) => self.term(t),
+            (_, Typed::Str(s)) => quote!(#s),
+            (_, Typed::Bool(b)) => quote!(#b),
+            (Kind::Count, Typed::Int(v, _)) => {
+                let lit = proc_macro2::Literal::usize_suffixed(*v as usize);
+                quote!(#lit)
             }
-        }
-    }
-
-    /// An integer literal within `lo..=hi`.
-    fn typed_int(&mut self, term: &Term, what: &str, lo: i128, hi: i128) -> Option<i128> {
-        let Term::Lit(lit @ Lit::Int(_)) = term else {
-            let found = match term {
-                Term::Lit(Lit::Float(f)) => format!("`{}`", f.base10_digits()),
-                other => other.kind().to_string(),
-            };
-            self.gen.error(
-                term.span(),
-                format_args!("{what} needs an integer literal, found {found}"),
-            );
-            return None;
-        };
-        let v = self.gen.int(lit)?;
-        if v < lo || v > hi {
-            self.gen.error(
-                term.span(),
-                format_args!("{what}: {v} is not within {lo}..={hi}"),
-            );
-            return None;
-        }
-        Some(v)
-    }
-
-    fn usize(&mut self, term: &Term) -> Option<usize> {
-        let name = self.call.name.to_string();
-        self.typed_int(term, &name, 0, u32::MAX.into())
-            .map(|v| v as usize)
-    }
-
-    fn number(&mut self, term: &Term, what: &str) -> Option<Num> {
-        match term {
-            Term::Lit(lit @ Lit::Int(_)) => self.gen.int(lit).map(|v| Num::Int(v, lit.span())),
-            Term::Lit(Lit::Float(f)) => match f.base10_parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(Num::Float(v, f.span())),
-                _ => {
-                    self.gen.error(f.span(), "not a finite number");
-                    None
-                }
-            },
-            other => {
-                self.gen.error(
-                    other.span(),
-                    format_args!("{what} needs a number literal, found {}", other.kind()),
-                );
-                None
+            (Kind::Status, Typed::Int(v, span)) => {
+                let mut lit = proc_macro2::Literal::u16_suffixed(*v as u16);
+                lit.set_span(*span);
+                quote!(#lit)
+            }
+            (Kind::Decimal, Typed::Int(v, span)) => float_tokens(*v as f64, *span),
+            (Kind::Number, Typed::Float(v, span)) => {
+                let x = float_tokens(*v, *span);
+                quote!(#k::__private::serde_json::Number::from_f64(#x).expect("a finite number"))
+            }
+            (_, Typed::Int(v, span)) => int_tokens(*v, *span),
+            (_, Typed::Float(v, span)) => float_tokens(*v, *span),
+            (_, Typed::Class(StatusClass::Codes(list), _)) => {
+                quote!(#k::__private::StatusClass::Codes(::std::vec![#(#list),*]))
+            }
+            (_, Typed::Class(class, span)) => {
+                let variant = Ident::new(&checks::status_class_name(class), *span);
+                quote!(#k::__private::StatusClass::#variant)
+            }
+            (_, Typed::Terms(terms)) => {
+                let terms: Vec<_> = terms.iter().map(|t| self.term(t)).collect();
+                quote!(::std::vec![#(#terms),*])
             }
         }
     }
-}
-
-fn int_literal(v: i64, span: Span) -> TokenStream {
-    int_tokens(v.into(), span)
 }
 
 /// `v` as an `i64` literal (a `u64` one above `i64::MAX`).

@@ -308,7 +308,7 @@ fn interactions_with_the_same_request_are_each_exercised_in_turn() {
 }
 
 #[test]
-#[should_panic(expected = "status 700 is not an HTTP status (100 to 599)")]
+#[should_panic(expected = "status 700 is not within 100..=599")]
 fn a_status_outside_the_http_range_is_refused_at_once() {
     let mut pact = PactBuilder::new("MockConsumer", "MockProvider");
     pact.interaction("odd", |i| {

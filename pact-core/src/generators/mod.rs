@@ -214,9 +214,7 @@ impl Generator {
         Ok(match ty {
             "RandomInt" => {
                 let (min, max) = (int("min", 0)?, int("max", 10)?);
-                if min > max {
-                    return Err(format!("min ({min}) is greater than max ({max})"));
-                }
+                crate::checks::min_max("RandomInt", min, max).map_err(|e| e.to_string())?;
                 Generator::RandomInt { min, max }
             }
             "RandomDecimal" => Generator::RandomDecimal {
@@ -367,12 +365,11 @@ impl Generator {
     ) -> Result<Option<Value>, GeneratorError> {
         let rng = &mut ctx.rng;
         Ok(Some(match self {
-            Generator::RandomInt { min, max } if min > max => {
-                return Err(GeneratorError(format!(
-                    "RandomInt: min ({min}) is greater than max ({max})"
-                )))
+            Generator::RandomInt { min, max } => {
+                crate::checks::min_max("RandomInt", min, max)
+                    .map_err(|e| GeneratorError(e.to_string()))?;
+                json!(rng.i64(*min..=*max))
             }
-            Generator::RandomInt { min, max } => json!(rng.i64(*min..=*max)),
             Generator::RandomDecimal { digits } => random_decimal(*digits, rng),
             Generator::RandomHexadecimal { digits } => {
                 json!((0..*digits)

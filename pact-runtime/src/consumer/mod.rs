@@ -373,9 +373,18 @@ impl Default for RequestBuilder {
 headers_and_body!(RequestBuilder);
 
 impl RequestBuilder {
-    /// Sets the method (upper-cased).
+    /// Sets the method, one of [`METHODS`](pact_core::checks::METHODS) in any case
+    /// (upper-cased); another panics, as `#[pact_interaction]` refuses it at compile time.
+    ///
+    /// ```
+    /// use pact_runtime::consumer::InteractionBuilder;
+    /// let mut i = InteractionBuilder::new("a request");
+    /// i.request.method("patch");
+    /// assert_eq!(i.build().request.method, "PATCH");
+    /// ```
+    #[track_caller]
     pub fn method(&mut self, method: &str) -> &mut Self {
-        self.0.method = method.to_ascii_uppercase();
+        self.0.method = pact_core::checks::method(method).unwrap_or_else(|e| panic!("{e}"));
         self
     }
 
@@ -444,10 +453,8 @@ impl ResponseBuilder {
     #[track_caller]
     pub fn status(&mut self, status: impl Into<Term>) -> &mut Self {
         let flat = status.into().flatten();
-        self.0.status = match flat.example.as_u64() {
-            Some(code @ 100..=599) => code as u16,
-            _ => panic!("status {} is not an HTTP status (100 to 599)", flat.example),
-        };
+        self.0.status =
+            pact_core::checks::status_json(&flat.example).unwrap_or_else(|e| panic!("{e}"));
         add_term(
             &mut self.0.matching_rules,
             &mut self.0.generators,

@@ -3,7 +3,7 @@
 
 use pact_core::generators::{Generator, UuidFormat};
 use pact_core::rules::{push_segment, Segment};
-use pact_core::rules::{ArrayVariant, MatchingRule, Pattern, RuleCategory, RuleList, RuleLogic};
+use pact_core::rules::{ArrayVariant, MatchingRule, RuleCategory, RuleList, RuleLogic};
 use serde_json::{Map, Value};
 
 /// An example value, possibly with matching rules and a generator at any depth.
@@ -244,6 +244,7 @@ term_from!(&str, String, bool, i32, i64, u32, u64, usize, f64);
 /// once, and `#[pact_interaction]` reports the same mistakes at compile time.
 pub mod matchers {
     use super::*;
+    use pact_core::checks::{self, CheckError};
     use pact_core::datetime::DateTimePattern;
     use pact_core::generators::DataType;
     use pact_core::rules::StatusClass;
@@ -257,22 +258,16 @@ pub mod matchers {
         }
     }
 
+    /// The value of a check, or a panic with its message as it is (the macro prints the
+    /// same one at compile time).
     #[track_caller]
-    fn pattern(regex: &str) -> Pattern {
-        match Pattern::new(regex) {
-            Ok(p) => p,
-            Err(e) => panic!("invalid regex {regex:?}: {e}"),
-        }
+    fn checked<T>(result: Result<T, CheckError>) -> T {
+        result.unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[track_caller]
     fn date_pattern(kind: &str, format: &str, example: &str) -> DateTimePattern {
-        let p = DateTimePattern::parse(format)
-            .unwrap_or_else(|e| panic!("invalid {kind} format {format:?}: {e}"));
-        if !p.matches(example) {
-            panic!("{kind} example {example:?} does not match format {format:?}");
-        }
-        p
+        checked(checks::datetime_example(kind, format, example))
     }
 
     /// Same type as the example (cascading into objects and arrays).
@@ -311,12 +306,14 @@ pub mod matchers {
         min: Option<usize>,
         max: Option<usize>,
     ) -> Term {
+        if let Some(hi) = max {
+            checked(checks::max_length("each_like", hi));
+        }
         let rule = match (min, max) {
-            (_, Some(0)) => panic!("each_like: max 0 allows no element, so no example"),
-            (Some(lo), Some(hi)) if lo > hi => {
-                panic!("each_like: min {lo} is greater than max {hi}")
+            (Some(lo), Some(hi)) => {
+                checked(checks::min_max("each_like", lo, hi));
+                MatchingRule::MinMaxType(lo, hi)
             }
-            (Some(lo), Some(hi)) => MatchingRule::MinMaxType(lo, hi),
             (Some(lo), None) => MatchingRule::MinType(lo),
             (None, Some(hi)) => MatchingRule::MaxType(hi),
             (None, None) => MatchingRule::Type,
@@ -337,11 +334,10 @@ pub mod matchers {
     /// ```
     #[track_caller]
     pub fn regex(regex: &str, example: &str) -> Term {
-        let p = pattern(regex);
-        if !p.is_match(example) {
-            panic!("regex {regex:?} does not match its example {example:?}");
-        }
-        matched(example, MatchingRule::Regex(p))
+        matched(
+            example,
+            MatchingRule::Regex(checked(checks::regex_example(regex, example))),
+        )
     }
 
     /// Any integer.
@@ -349,9 +345,10 @@ pub mod matchers {
         matched(example, MatchingRule::Integer)
     }
 
-    /// Any number with a fractional part.
+    /// Any number with a fractional part. The example must be finite: JSON has no NaN.
+    #[track_caller]
     pub fn decimal(example: f64) -> Term {
-        matched(example, MatchingRule::Decimal)
+        matched(checked(checks::finite(example)), MatchingRule::Decimal)
     }
 
     /// Any number.
@@ -460,9 +457,7 @@ pub mod matchers {
     /// A semantic version.
     #[track_caller]
     pub fn semver(example: &str) -> Term {
-        if !pact_core::matching::is_semver(example) {
-            panic!("semver example {example:?} is not a semantic version");
-        }
+        checked(checks::semver(example));
         matched(example, MatchingRule::Semver)
     }
 
@@ -534,31 +529,39 @@ pub mod matchers {
         }
     }
 
-    /// A status class for a response (`StatusClass::Success` and so on), with the example code.
+    /// A status class for a response (`StatusClass::Success` and so on), with the example
+    /// code, which must be an HTTP status of the class.
+    ///
+    /// ```
+    /// use pact_runtime::consumer::matchers::status_code;
+    /// use pact_runtime::pact_core::rules::StatusClass;
+    /// assert_eq!(status_code(StatusClass::Success, 201).example(), serde_json::json!(201));
+    /// ```
+    #[track_caller]
     pub fn status_code(class: StatusClass, example: u16) -> Term {
+        checked(checks::status(example.into()));
+        checked(checks::status_in_class(example, &class));
         matched(example, MatchingRule::StatusCode(class))
     }
 
     /// An integer in `min..=max`, generated afresh on every response.
+    #[track_caller]
     pub fn random_int(min: i64, max: i64) -> Term {
+        checked(checks::min_max("random_int", min, max));
         integer(min).generated(Generator::RandomInt { min, max })
     }
 
     /// A decimal of `digits` digits, generated afresh.
     #[track_caller]
     pub fn random_decimal(digits: usize) -> Term {
-        if digits == 0 {
-            panic!("random_decimal needs at least one digit");
-        }
+        checked(checks::digits("random_decimal", digits));
         decimal(1.5).generated(Generator::RandomDecimal { digits })
     }
 
     /// A hexadecimal string of `digits` digits, generated afresh.
     #[track_caller]
     pub fn random_hexadecimal(digits: usize) -> Term {
-        if digits == 0 {
-            panic!("random_hexadecimal needs at least one digit");
-        }
+        checked(checks::digits("random_hexadecimal", digits));
         let example = "a".repeat(digits);
         regex("[0-9a-fA-F]+", &example).generated(Generator::RandomHexadecimal { digits })
     }
@@ -571,16 +574,18 @@ pub mod matchers {
     /// A string matching `regex`, generated afresh from it.
     #[track_caller]
     pub fn regex_generated(regex_src: &str, example: &str) -> Term {
-        regex(regex_src, example).generated(Generator::Regex(regex_src.to_string()))
+        let term = regex(regex_src, example);
+        checked(checks::generable_regex(regex_src));
+        term.generated(Generator::Regex(regex_src.to_string()))
     }
 
     /// A UUID (lower-case hyphenated), generated afresh.
     pub fn uuid() -> Term {
         matched(
             "e2490de5-5bd3-43d5-b7c4-526e33f71304",
-            MatchingRule::Regex(pattern(
+            MatchingRule::Regex(checked(checks::regex(
                 "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-            )),
+            ))),
         )
         .generated(Generator::Uuid(UuidFormat::LowerCaseHyphenated))
     }
