@@ -417,3 +417,47 @@ fn a_v2_pact_refuses_a_second_state_and_state_params_on_every_path() {
     assert!(!dir.join("MockConsumer-MockProvider.json").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The builder refuses what the macro refuses, with pact-core's message (one check each).
+#[test]
+fn the_builder_refuses_what_the_checks_refuse_with_their_words() {
+    use pact_runtime::pact_core::rules::StatusClass;
+    let refused = |f: fn()| {
+        std::panic::catch_unwind(f)
+            .map(|()| String::new())
+            .unwrap_or_else(|panic| {
+                panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default()
+            })
+    };
+    let unknown_method = refused(|| {
+        PactBuilder::new("C", "P").interaction("a fetch", |i| {
+            i.request.method("FETCH").path("/");
+        });
+    });
+    assert!(
+        unknown_method.contains("unknown HTTP method `FETCH`"),
+        "{unknown_method:?}"
+    );
+    let backwards = refused(|| {
+        let _ = random_int(5, -5);
+    });
+    assert!(
+        backwards.contains("min (5) is greater than max (-5)"),
+        "{backwards:?}"
+    );
+    let outside = refused(|| {
+        let _ = status_code(StatusClass::Success, 404);
+    });
+    assert!(outside.contains("404"), "{outside:?}");
+    let not_finite = refused(|| {
+        let _ = decimal(f64::NAN);
+    });
+    assert!(
+        not_finite.contains("NaN is not a finite number"),
+        "{not_finite:?}"
+    );
+}
