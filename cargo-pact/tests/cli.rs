@@ -4,7 +4,7 @@
 use product_service_provider::{routes, states, ProductStates, Store};
 use serde_json::json;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 use warp::Filter;
@@ -23,16 +23,7 @@ fn example_pact() -> PathBuf {
 }
 
 fn cargo_pact(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("pact")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("PACT_BROKER_BASE_URL")
-        .env_remove("PACT_BROKER_PASSWORD")
-        .env_remove("PACT_BROKER_TOKEN")
-        .env_remove("PACT_LOG_LEVEL")
-        .output()
-        .unwrap()
+    cargo_pact_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
 fn text(output: &Output) -> String {
@@ -686,22 +677,27 @@ fn a_wip_pact_never_fails_the_build_and_asks_for_pending_status() {
     assert_eq!(result["success"], false);
 }
 
-/// `cargo pact` run in `dir`.
-fn cargo_pact_in(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(BIN)
+/// `cargo pact` run in `dir`, without the settings a developer's environment may hold.
+fn cargo_pact_in(dir: &Path, args: &[&str]) -> Output {
+    let mut command = Command::new(BIN);
+    command
         .arg("pact")
         .args(args)
         .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("PACT_BROKER_BASE_URL")
-        .env_remove("PACT_BROKER_USERNAME")
-        .env_remove("PACT_BROKER_PASSWORD")
-        .env_remove("PACT_BROKER_TOKEN")
-        .env_remove("PACT_DESCRIPTION")
-        .env_remove("PACT_PROVIDER_STATE")
-        .env_remove("PACT_PROVIDER_NO_STATE")
-        .output()
-        .unwrap()
+        .env("NO_COLOR", "1");
+    for variable in [
+        "PACT_BROKER_BASE_URL",
+        "PACT_BROKER_USERNAME",
+        "PACT_BROKER_PASSWORD",
+        "PACT_BROKER_TOKEN",
+        "PACT_DESCRIPTION",
+        "PACT_PROVIDER_STATE",
+        "PACT_PROVIDER_NO_STATE",
+        "PACT_LOG_LEVEL",
+    ] {
+        command.env_remove(variable);
+    }
+    command.output().unwrap()
 }
 
 /// A fresh directory outside any cargo project (the system temp dir is not in one).
