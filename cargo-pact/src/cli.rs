@@ -11,7 +11,8 @@ Exit codes:
   1  verification failed: an interaction did not match (pending ones aside)
   2  bad arguments, settings or pacts (a malformed pact names its file, line and column)
   3  the provider could not be reached (refused, timed out, or --provider-cmd failed)
-  4  the broker failed or refused (includes publishing the results)";
+  4  the broker failed or refused (includes publishing the results); for `broker`, its
+     database could not be opened or migrated";
 
 /// `cargo pact`: Pact contract testing for cargo projects.
 #[derive(Debug, Parser)]
@@ -35,6 +36,10 @@ pub enum Command {
     /// not linger (other consumers' pacts in the pact dir stay).
     #[command(after_help = EXIT_CODES)]
     Test(TestArgs),
+    /// Run a Pact Broker (SQLite by default, PostgreSQL for teams) that the official Pact
+    /// clients accept.
+    #[command(after_help = EXIT_CODES)]
+    Broker(Box<BrokerArgs>),
 }
 
 /// When to color the report.
@@ -386,4 +391,85 @@ pub struct TestArgs {
     /// Arguments passed to `cargo test` (after `--`).
     #[arg(last = true, value_name = "CARGO_TEST_ARGS")]
     pub cargo_args: Vec<String>,
+}
+
+/// An environment variable that is `true` when set to `true` (any case), as the official
+/// broker image reads its boolean settings.
+fn env_flag(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" | "" => Ok(false),
+        other => Err(format!("expected true or false, got `{other}`")),
+    }
+}
+
+/// `cargo pact broker`. Credentials come from the variables the official Docker image
+/// reads; without any, everyone may read and write.
+#[derive(Args)]
+pub struct BrokerArgs {
+    /// The port to listen on (0: any free port, printed at start).
+    #[arg(long = "port", env = "PACT_BROKER_PORT", default_value_t = 9292, value_name = "PORT")]
+    pub port: u16,
+    /// The address to listen on (0.0.0.0 to serve other machines).
+    #[arg(long = "bind", default_value = "127.0.0.1", value_name = "ADDRESS")]
+    pub bind: std::net::IpAddr,
+    /// The database: sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST/DB.
+    #[arg(
+        long = "database",
+        env = "PACT_BROKER_DATABASE_URL",
+        hide_env_values = true,
+        default_value = "sqlite://pact-broker.sqlite",
+        value_name = "URL"
+    )]
+    pub database: String,
+    /// The URL clients reach the broker at, used in every link it serves (behind a proxy);
+    /// without it, X-Forwarded-Proto/-Host or the request's Host.
+    #[arg(long = "base-url", env = "PACT_BROKER_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Let a version publish different content for a pact it already published (else 409).
+    #[arg(long = "allow-dangerous-contract-modification", env = "PACT_BROKER_ALLOW_DANGEROUS_CONTRACT_MODIFICATION", value_parser = env_flag, num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub allow_dangerous_contract_modification: bool,
+    /// The largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long = "body-limit", env = "PACT_BROKER_BODY_LIMIT", default_value_t = pact_broker::DEFAULT_BODY_LIMIT, value_name = "BYTES")]
+    pub body_limit: usize,
+    /// The user that may read and write.
+    #[arg(long = "basic-auth-username", env = "PACT_BROKER_BASIC_AUTH_USERNAME", value_name = "USER", help_heading = "Auth")]
+    pub basic_auth_username: Option<String>,
+    /// Its password.
+    #[arg(long = "basic-auth-password", env = "PACT_BROKER_BASIC_AUTH_PASSWORD", hide_env_values = true, value_name = "PASSWORD", help_heading = "Auth")]
+    pub basic_auth_password: Option<String>,
+    /// A user that may only read.
+    #[arg(long = "basic-auth-read-only-username", env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME", value_name = "USER", help_heading = "Auth")]
+    pub basic_auth_read_only_username: Option<String>,
+    /// Its password.
+    #[arg(long = "basic-auth-read-only-password", env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD", hide_env_values = true, value_name = "PASSWORD", help_heading = "Auth")]
+    pub basic_auth_read_only_password: Option<String>,
+    /// A bearer token that may read and write (repeatable; the variable takes a comma-separated list).
+    #[arg(long = "token", env = "PACT_BROKER_TOKEN", hide_env_values = true, value_delimiter = ',', value_name = "TOKEN", help_heading = "Auth")]
+    pub tokens: Vec<String>,
+    /// A bearer token that may only read (repeatable; the variable takes a comma-separated list).
+    #[arg(long = "read-only-token", env = "PACT_BROKER_READ_ONLY_TOKEN", hide_env_values = true, value_delimiter = ',', value_name = "TOKEN", help_heading = "Auth")]
+    pub read_only_tokens: Vec<String>,
+    /// Anyone may read without credentials.
+    #[arg(long = "allow-public-read", env = "PACT_BROKER_ALLOW_PUBLIC_READ", value_parser = env_flag, num_args = 0..=1, default_missing_value = "true", default_value = "false", help_heading = "Auth")]
+    pub allow_public_read: bool,
+    /// The heartbeat needs no credentials (for a load balancer's health check).
+    #[arg(long = "public-heartbeat", env = "PACT_BROKER_PUBLIC_HEARTBEAT", value_parser = env_flag, num_args = 0..=1, default_missing_value = "true", default_value = "false", help_heading = "Auth")]
+    pub public_heartbeat: bool,
+    #[command(flatten)]
+    pub log: LogArgs,
+}
+
+impl std::fmt::Debug for BrokerArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BrokerArgs")
+            .field("port", &self.port)
+            .field("bind", &self.bind)
+            .field("database", &pact_broker::store::redact(&self.database))
+            .field("base_url", &self.base_url)
+            .field("basic_auth_username", &self.basic_auth_username)
+            .field("tokens", &self.tokens.len())
+            .field("read_only_tokens", &self.read_only_tokens.len())
+            .finish_non_exhaustive()
+    }
 }

@@ -1,11 +1,13 @@
 //! `cargo pact`: verify providers against their pacts (`verify`), serve pacts as a stub
-//! provider (`stub`), and run consumer pact tests with a clean pact dir (`test`).
+//! provider (`stub`), run consumer pact tests with a clean pact dir (`test`), and run a
+//! Pact Broker (`broker`).
 //!
 //! Settings come from flags, then the ecosystem's environment variables
 //! (`PACT_BROKER_BASE_URL`, `PACT_BROKER_USERNAME`, ...), then `[package.metadata.pact]`,
 //! then `[workspace.metadata.pact]`, then defaults. Errors go to stderr as `error: ...`
 //! with their causes; the exit codes are listed in `--help`.
 
+mod broker_cmd;
 mod cli;
 mod provider_cmd;
 mod settings;
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         cli::Command::Verify(args) => verify::run(*args),
         cli::Command::Stub(args) => stub::run(args),
         cli::Command::Test(args) => test_cmd::run(args),
+        cli::Command::Broker(args) => broker_cmd::run(*args),
     };
     match result {
         Ok(code) => code,

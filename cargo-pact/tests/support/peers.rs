@@ -1,10 +1,14 @@
 //! The official Pact tools the tests compare with, installed from PyPI by `.ci/install-peers`
 //! into `<workspace>/target/pact-peers` (or named by an environment variable):
 //! the reference implementation's CLI (`pact-python-cli==1!0.10.9`: `pact verifier`, `pact
-//! stub`...) and pact-python 2.x (the seed's stack, with its Ruby mock service). A test that
-//! needs one and finds none says it skipped; under CI (`CI` set) it fails instead.
+//! stub`...), pact-python 2.x (the seed's stack, with its Ruby mock service) and the Ruby
+//! standalone (`pact-python-cli==2.6.4.0`: `pact-broker`, the broker's official client). A test
+//! that needs one and finds none says it skipped; under CI (`CI` set) it fails instead.
+//! Also the throwaway PostgreSQL the broker suite runs on, which `.ci/run` starts
+//! (`.ci/postgres`) and names in `PACT_BROKER_TEST_POSTGRES_URL`.
 //!
-//! Included by path from `cargo-pact/tests/cli.rs` and `tests/differential/main.rs`.
+//! Included by path from `cargo-pact/tests/cli.rs`, `tests/differential/main.rs` and the
+//! `pact-broker` tests; each uses only some of it, hence `allow(dead_code)`.
 
 #![allow(dead_code)]
 
@@ -54,4 +58,28 @@ pub fn pact_python2(test: &str) -> Option<PathBuf> {
         peers_dir().join("pact-python2"),
         |p| p.join("pact/bin/pact-mock-service").is_file(),
     )
+}
+
+/// The Ruby standalone's `pact-broker` CLI (`PACT_RUBY_BROKER_CLI`).
+pub fn ruby_broker_cli(test: &str) -> Option<PathBuf> {
+    find(
+        test,
+        "PACT_RUBY_BROKER_CLI",
+        peers_dir().join("ruby/pact_cli/bin/pact-broker"),
+        Path::is_file,
+    )
+}
+
+/// The URL of the throwaway PostgreSQL database the broker suite runs on as it does on SQLite
+/// (`PACT_BROKER_TEST_POSTGRES_URL`, empty counting as unset). Without it the caller says
+/// that its PostgreSQL run skipped; under CI (`CI` set) it fails instead.
+pub fn postgres_url() -> Option<String> {
+    let url = std::env::var("PACT_BROKER_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    assert!(
+        url.is_some() || std::env::var_os("CI").is_none(),
+        "CI runs the broker suite on PostgreSQL: .ci/run sets PACT_BROKER_TEST_POSTGRES_URL"
+    );
+    url
 }

@@ -1,0 +1,237 @@
+//! A Pact Broker that the official Pact clients accept (the Ruby `pact-broker` CLI, the
+//! Rust `pact-broker-cli`, `pact_verifier` and the Ruby `pact-provider-verifier`), on an
+//! SQLite file by default and on PostgreSQL for teams.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use pact_broker::{Broker, BrokerConfig, store::Store};
+//! let store = Store::open("sqlite://pact-broker.sqlite").await?;
+//! let broker = Broker::new(store, BrokerConfig::default());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:9292").await?;
+//! pact_broker::serve(broker, listener, async {
+//!     let _ = tokio::signal::ctrl_c().await;
+//! })
+//! .await;
+//! # Ok(()) }
+//! ```
+//!
+//! # Layout
+//!
+//! - [`api`](crate) (private): the HTTP API, one module per resource family, one router.
+//! - [`domain`]: the rules as plain functions with no I/O: the content sha and interaction
+//!   ids, publish validation, selectors, pending and WIP, the matrix and `deployable`.
+//! - [`store`]: sqlx over SQLite and PostgreSQL, one set of queries for both.
+//! - [`auth`]: Basic users and bearer tokens, read-write and read-only.
+//!
+//! # Scaling out
+//!
+//! Several brokers on one PostgreSQL database behave as one broker: nothing a request
+//! needs lives only in one process's memory, and the migrations take an advisory lock, so
+//! brokers started at once migrate the database once. A deployment for a team is N
+//! `cargo pact broker --database postgres://…` processes behind a load balancer, whose
+//! health check is `GET /diagnostic/status/heartbeat` (answered without a database call,
+//! and without credentials when `PACT_BROKER_PUBLIC_HEARTBEAT=true`).
+
+mod api;
+pub mod auth;
+pub mod domain;
+pub mod store;
+
+use auth::AuthConfig;
+use bytes::{Buf, Bytes};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+use store::Store;
+use warp::http::{HeaderMap, Method};
+use warp::Filter;
+
+/// The largest request body the broker reads by default: 10 MiB, far above any real pact.
+pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
+
+/// How a broker behaves, beyond its storage.
+#[derive(Debug, Clone)]
+pub struct BrokerConfig {
+    /// The URL clients reach the broker at (`--base-url`, `PACT_BROKER_BASE_URL`): every
+    /// href starts with it. Without it, hrefs are built from `X-Forwarded-Proto` and
+    /// `X-Forwarded-Host` when a proxy sends them, else from the request's `Host`.
+    pub base_url: Option<String>,
+    /// Who may read and write.
+    pub auth: AuthConfig,
+    /// `--allow-dangerous-contract-modification`: a version may publish different content
+    /// for a provider it already published a pact for (otherwise 409).
+    pub allow_dangerous_contract_modification: bool,
+    /// The largest request body read, in bytes; a larger one gets 413.
+    pub body_limit: usize,
+}
+
+impl Default for BrokerConfig {
+    fn default() -> BrokerConfig {
+        BrokerConfig {
+            base_url: None,
+            auth: AuthConfig::default(),
+            allow_dangerous_contract_modification: false,
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+}
+
+/// A broker: its storage and configuration, shared by every request.
+pub struct Broker {
+    store: Store,
+    config: BrokerConfig,
+}
+
+impl Broker {
+    /// A broker over `store`.
+    #[must_use]
+    pub fn new(store: Store, config: BrokerConfig) -> Arc<Broker> {
+        Arc::new(Broker { store, config })
+    }
+
+    /// Its storage.
+    #[must_use]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The base URL of hrefs in the answer to a request with these headers.
+    fn base_url(&self, headers: &HeaderMap, local: &str) -> String {
+        if let Some(base) = &self.config.base_url {
+            return base.trim_end_matches('/').to_string();
+        }
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.split(',').next().unwrap_or(v).trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let proto = header("x-forwarded-proto").unwrap_or_else(|| "http".to_string());
+        let host = header("x-forwarded-host")
+            .or_else(|| header("host"))
+            .unwrap_or_else(|| local.to_string());
+        format!("{proto}://{host}")
+    }
+}
+
+/// The warp filter that answers every request.
+fn routes(
+    broker: Arc<Broker>,
+    local: String,
+) -> impl Filter<Extract = (api::Reply,), Error = warp::Rejection> + Clone + Send + Sync + 'static
+{
+    let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+    warp::method()
+        .and(warp::path::full())
+        .and(query)
+        .and(warp::header::headers_cloned())
+        .and(warp::body::stream())
+        .then(
+            move |method: Method,
+                  path: warp::path::FullPath,
+                  query: String,
+                  headers: HeaderMap,
+                  body| {
+                let broker = broker.clone();
+                let local = local.clone();
+                async move {
+                    let started = Instant::now();
+                    let reply = match read_body(body, broker.config.body_limit).await {
+                        Err(e) => e.reply(),
+                        Ok(body) => {
+                            let req = api::Req {
+                                base: broker.base_url(&headers, &local),
+                                segments: segments(path.as_str()),
+                                method: method.clone(),
+                                query,
+                                headers,
+                                body,
+                            };
+                            api::handle(&broker, req).await
+                        }
+                    };
+                    tracing::info!(
+                        method = %method,
+                        path = path.as_str(),
+                        status = reply.status().as_u16(),
+                        micros = started.elapsed().as_micros() as u64,
+                        "request"
+                    );
+                    reply
+                }
+            },
+        )
+}
+
+/// The path's segments, each percent-decoded; empty segments (`//`, a trailing `/`) are
+/// dropped.
+fn segments(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+async fn read_body<S, B>(body: S, limit: usize) -> Result<Bytes, api::ApiError>
+where
+    S: futures_util::Stream<Item = Result<B, warp::Error>>,
+    B: Buf,
+{
+    use futures_util::StreamExt as _;
+    let mut body = std::pin::pin!(body);
+    let mut out = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let mut chunk = chunk.map_err(|e| {
+            api::ApiError::BadRequest(serde_json::json!([format!(
+                "the request body could not be read: {e}"
+            )]))
+        })?;
+        if out.len() + chunk.remaining() > limit {
+            return Err(api::ApiError::PayloadTooLarge(limit));
+        }
+        while chunk.has_remaining() {
+            let piece = chunk.chunk();
+            out.extend_from_slice(piece);
+            let n = piece.len();
+            chunk.advance(n);
+        }
+    }
+    Ok(Bytes::from(out))
+}
+
+/// Serves the broker on `listener` until `shutdown` completes; requests in flight then
+/// finish before this returns.
+pub async fn serve(
+    broker: Arc<Broker>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let local = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| "localhost".to_string());
+    warp::serve(routes(broker, local))
+        .incoming(listener)
+        .graceful(shutdown)
+        .run()
+        .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_decoded_one_by_one() {
+        assert_eq!(
+            segments("/pacts/provider/Pricing%20Service/consumer/a%2Fb/"),
+            ["pacts", "provider", "Pricing Service", "consumer", "a/b"]
+        );
+        assert!(segments("/").is_empty());
+    }
+}

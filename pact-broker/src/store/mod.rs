@@ -1,0 +1,334 @@
+//! Storage: one set of queries over SQLite (the default, a file that needs nothing
+//! installed) and PostgreSQL (for teams, and for several brokers behind a load balancer).
+//!
+//! The queries are written once, in `repo/`, and compiled twice: `include!`d into the
+//! [`sqlite`] and [`postgres`] modules, each with its own `Db` type, so every query is
+//! type-checked against both drivers and no generic bound soup is needed. sqlx's `Any`
+//! driver was the other way, and a poor fit (no `RETURNING` ids on every backend, no typed
+//! columns). What differs per backend is only how a write transaction starts (`BEGIN
+//! IMMEDIATE` on SQLite, so a transaction that reads then writes waits for the lock rather
+//! than failing with `SQLITE_BUSY`) and the migrations, two paired folders with the same
+//! tables, columns and indexes.
+//!
+//! Times are RFC 3339 UTC text with microseconds ([`now`]), so ordering them as text
+//! orders them in time on both backends. A version's id is its order.
+
+mod model;
+
+pub use model::*;
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+/// Why storage could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached, or timed out: the broker answers 503 and keeps
+    /// running, so a database that comes back is used again.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// A URL that names no database this broker can use.
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    /// The migrations could not be applied.
+    #[error("could not migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Publishing changed the content of a pact that a version already published.
+    #[error("{}", .0.join(" "))]
+    Conflict(Vec<String>),
+    /// What was named does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A request that names things consistently but asks for something the data forbids
+    /// (a duplicate environment name, say).
+    #[error("{0}")]
+    Invalid(String),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(e.to_string())
+            }
+            sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => {
+                StoreError::Unavailable(e.to_string())
+            }
+            other => StoreError::Database(other),
+        }
+    }
+}
+
+/// What storage answers.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The current time as the broker stores it: `2026-12-01T09:30:00.123456Z`.
+///
+/// ```
+/// let t = pact_broker::store::now();
+/// assert_eq!(t.len(), 27);
+/// assert!(t.ends_with('Z'));
+/// ```
+#[must_use]
+pub fn now() -> String {
+    let t = pact_core::datetime::DateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year,
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second,
+        t.nanosecond / 1000
+    )
+}
+
+/// A random UUID (version 4), for environments, deployments and webhooks.
+#[must_use]
+pub fn new_uuid() -> String {
+    let mut b: [u8; 16] = fastrand::u128(..).to_be_bytes();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+fn migrations(files: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    let migrations = files
+        .iter()
+        .map(|(version, description, sql)| {
+            Migration::new(
+                *version,
+                Cow::Borrowed(*description),
+                MigrationType::Simple,
+                Cow::Borrowed(*sql),
+                false,
+            )
+        })
+        .collect::<Vec<_>>();
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    }
+}
+
+/// The SQLite backend.
+pub mod sqlite {
+    use super::*;
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+    use std::str::FromStr;
+
+    type Db = sqlx::Sqlite;
+    const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+    const MIGRATIONS: &[(i64, &str, &str)] = &[(
+        1,
+        "schema",
+        include_str!("../../migrations/sqlite/0001_schema.sql"),
+    )];
+
+    include!("repo/mod.rs");
+    include!("repo/pacticipants.rs");
+    include!("repo/pacts.rs");
+    include!("repo/verifications.rs");
+    include!("repo/environments.rs");
+
+    impl Repo {
+        /// Opens (creating it if missing) the SQLite file that `url` names, in WAL mode with
+        /// foreign keys on, and brings its schema up to date.
+        pub async fn open(url: &str) -> Result<Repo> {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Unavailable(format!("{url}: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            migrations(MIGRATIONS).run(&pool).await?;
+            Ok(Repo { pool })
+        }
+    }
+}
+
+/// The PostgreSQL backend.
+pub mod postgres {
+    use super::*;
+    use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+    use sqlx::Connection;
+    use std::str::FromStr;
+
+    type Db = sqlx::Postgres;
+    const BEGIN_WRITE: &str = "BEGIN";
+    const MIGRATIONS: &[(i64, &str, &str)] = &[(
+        1,
+        "schema",
+        include_str!("../../migrations/postgres/0001_schema.sql"),
+    )];
+
+    include!("repo/mod.rs");
+    include!("repo/pacticipants.rs");
+    include!("repo/pacts.rs");
+    include!("repo/verifications.rs");
+    include!("repo/environments.rs");
+
+    impl Repo {
+        /// Connects to the PostgreSQL database that `url` names and brings its schema up to
+        /// date. The migrator holds an advisory lock, so brokers started at once on one
+        /// database migrate it once; it runs on a connection of its own, closed afterwards,
+        /// so a lock left by a failed run never goes back into the pool.
+        pub async fn open(url: &str) -> Result<Repo> {
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact(url))))?;
+            let mut conn = sqlx::PgConnection::connect_with(&options).await?;
+            migrations(MIGRATIONS).run(&mut conn).await?;
+            conn.close().await?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Repo { pool })
+        }
+    }
+}
+
+/// `url` with any password replaced by `***`, for messages and logs.
+///
+/// ```
+/// assert_eq!(
+///     pact_broker::store::redact("postgres://u:secret@db/pact"),
+///     "postgres://u:***@db/pact"
+/// );
+/// ```
+#[must_use]
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// The broker's storage: SQLite or PostgreSQL, chosen by the URL's scheme.
+#[derive(Clone)]
+pub enum Store {
+    /// An SQLite file.
+    Sqlite(sqlite::Repo),
+    /// A PostgreSQL database.
+    Postgres(postgres::Repo),
+}
+
+impl Store {
+    /// Opens the database `url` names (`sqlite://path`, `sqlite:path`, `postgres://…` or
+    /// `postgresql://…`) and migrates it.
+    pub async fn open(url: &str) -> Result<Store> {
+        if url.starts_with("sqlite:") {
+            Ok(Store::Sqlite(sqlite::Repo::open(url).await?))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Store::Postgres(postgres::Repo::open(url).await?))
+        } else {
+            Err(StoreError::UnsupportedUrl(redact(url)))
+        }
+    }
+
+    /// Closes the connections, waiting for those in use.
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(r) => r.close().await,
+            Store::Postgres(r) => r.close().await,
+        }
+    }
+
+    /// Which backend this is, for the startup line: `sqlite` or `postgres`.
+    #[must_use]
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Each storage operation, implemented once in `repo/` and dispatched here to the backend.
+macro_rules! operations {
+    ($( $(#[$doc:meta])* fn $name:ident(&self $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty; )*) => {
+        impl Store {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> Result<$ret> {
+                    match self {
+                        Store::Sqlite(r) => r.$name($($arg),*).await,
+                        Store::Postgres(r) => r.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+operations! {
+    /// The pacticipant named `name`.
+    fn pacticipant(&self, name: &str) -> Option<Pacticipant>;
+    /// Every pacticipant, by name.
+    fn pacticipants(&self) -> Vec<Pacticipant>;
+    /// Creates the pacticipant or updates the fields given; `true` when it was created.
+    fn upsert_pacticipant(&self, name: &str, update: &PacticipantUpdate) -> bool;
+    /// One version of a pacticipant, with its branches and tags.
+    fn version(&self, pacticipant: &str, number: &str) -> Option<Version>;
+    /// The latest version of a pacticipant, or the latest with `tag`.
+    fn latest_version(&self, pacticipant: &str, tag: Option<&str>) -> Option<Version>;
+    /// Creates the version (and its pacticipant); `true` when it was created.
+    fn ensure_version(&self, pacticipant: &str, number: &str) -> bool;
+    /// Tags a version, creating pacticipant and version if missing; `true` when the tag is new.
+    fn tag_version(&self, pacticipant: &str, number: &str, tag: &str) -> bool;
+    /// Puts a version on a branch, creating what is missing; `true` when it was not on it.
+    fn add_branch_version(&self, pacticipant: &str, branch: &str, number: &str) -> bool;
+    /// Deletes a branch (its versions stay); `false` when there was none.
+    fn delete_branch(&self, pacticipant: &str, branch: &str) -> bool;
+    /// Publishes contracts for one consumer version, all in one transaction.
+    fn publish(&self, publication: &NewPublication) -> PublishOutcome;
+    /// The pact a consumer version published for a provider.
+    fn pact_for_version(&self, provider: &str, consumer: &str, version: &str) -> Option<PactRecord>;
+    /// The latest pact between the two, or the latest of a consumer version with `tag`.
+    fn latest_pact(&self, provider: &str, consumer: &str, tag: Option<&str>) -> Option<PactRecord>;
+    /// The latest publication of the content with `sha` between the two.
+    fn pact_by_sha(&self, provider: &str, consumer: &str, sha: &str) -> Option<PactRecord>;
+    /// The latest pact of each consumer of `provider` (with `tag` when given).
+    fn latest_pacts_for_provider(&self, provider: &str, tag: Option<&str>) -> Vec<PactRecord>;
+    /// The latest pact of every integration.
+    fn latest_pacts(&self) -> Vec<PactRecord>;
+    /// Records a verification result of the content with `sha`, creating the provider version.
+    fn add_verification(&self, result: &NewVerification) -> VerificationRecord;
+    /// One verification result, by id.
+    fn verification(&self, id: i64) -> Option<VerificationRecord>;
+}
+
+operations! {
+    /// Every environment, by name.
+    fn environments(&self) -> Vec<Environment>;
+}

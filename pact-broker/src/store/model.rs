@@ -1,0 +1,197 @@
+//! What storage returns and takes: plain records, the same for both backends.
+
+use serde_json::Value;
+
+/// An application that takes part in pacts, as consumer, provider or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pacticipant {
+    /// Row id.
+    pub id: i64,
+    /// Its name, as published.
+    pub name: String,
+    /// The name to show, when set.
+    pub display_name: Option<String>,
+    /// The branch the `mainBranch` selectors mean; detected from the first of `develop`,
+    /// `main` or `master` it publishes, unless set.
+    pub main_branch: Option<String>,
+    /// Where its code lives.
+    pub repository_url: Option<String>,
+    /// When it was first seen.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+}
+
+/// The fields `POST`/`PATCH /pacticipants` may set; `None` leaves a field alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PacticipantUpdate {
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New main branch.
+    pub main_branch: Option<String>,
+    /// New repository URL.
+    pub repository_url: Option<String>,
+}
+
+/// A version's membership of a branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchMembership {
+    /// Branch name.
+    pub name: String,
+    /// Whether this is the branch's latest version.
+    pub latest: bool,
+}
+
+/// A version of a pacticipant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    /// Row id, also its order: later versions have larger ids.
+    pub id: i64,
+    /// The pacticipant's name.
+    pub pacticipant: String,
+    /// The version number, as published.
+    pub number: String,
+    /// The build that made it, when known.
+    pub build_url: Option<String>,
+    /// When it was first seen.
+    pub created_at: String,
+    /// The branches it is on, oldest first.
+    pub branches: Vec<BranchMembership>,
+    /// Its tags, oldest first.
+    pub tags: Vec<String>,
+}
+
+/// One contract of a publication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewContract {
+    /// The provider's name.
+    pub provider: String,
+    /// The pact JSON as published (checked against the names already).
+    pub content: Value,
+    /// `onConflict: merge`: add these interactions to what the version already published.
+    pub merge: bool,
+}
+
+/// A consumer version's publication: `POST /contracts/publish` or the legacy `PUT`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPublication {
+    /// The consumer's name.
+    pub consumer: String,
+    /// The consumer version number.
+    pub version: String,
+    /// The branch the version is on, when given.
+    pub branch: Option<String>,
+    /// Tags for the version.
+    pub tags: Vec<String>,
+    /// The build that made the version.
+    pub build_url: Option<String>,
+    /// The pacts, one per provider.
+    pub contracts: Vec<NewContract>,
+    /// The broker's `--allow-dangerous-contract-modification`: a version may replace the
+    /// content it published.
+    pub allow_overwrite: bool,
+}
+
+/// What happened to one published contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractChange {
+    /// The version had no pact for this provider.
+    Created,
+    /// The same content again.
+    Unchanged,
+    /// The content was replaced (allowed by the broker's configuration).
+    Overwritten,
+    /// The interactions were merged into what the version had.
+    Merged,
+}
+
+/// What a publication did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishOutcome {
+    /// Whether the consumer version is new.
+    pub version_created: bool,
+    /// Per contract, in the order given: the provider, the content sha, what changed.
+    pub contracts: Vec<(String, String, ContractChange)>,
+}
+
+/// A pact as stored: one consumer version's publication for one provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PactRecord {
+    /// The consumer's name.
+    pub consumer: String,
+    /// The provider's name.
+    pub provider: String,
+    /// The consumer version that published it.
+    pub consumer_version: String,
+    /// That version's order.
+    pub consumer_version_id: i64,
+    /// The content's sha.
+    pub sha: String,
+    /// The content, as JSON text.
+    pub content: String,
+    /// When this version published it.
+    pub published_at: String,
+}
+
+/// A verification result to record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewVerification {
+    /// The provider's name.
+    pub provider: String,
+    /// The consumer's name.
+    pub consumer: String,
+    /// The sha of the content verified.
+    pub sha: String,
+    /// The provider version that verified it.
+    pub provider_version: String,
+    /// Whether it passed.
+    pub success: bool,
+    /// The build that verified it.
+    pub build_url: Option<String>,
+    /// The result as posted (test results are opaque: an array from Rust, an object from Ruby).
+    pub body: Value,
+}
+
+/// A recorded verification result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerificationRecord {
+    /// Row id, also its order.
+    pub id: i64,
+    /// The provider's name.
+    pub provider: String,
+    /// The consumer's name.
+    pub consumer: String,
+    /// The sha of the content verified.
+    pub sha: String,
+    /// The provider version that verified it.
+    pub provider_version: String,
+    /// Whether it passed.
+    pub success: bool,
+    /// The build that verified it.
+    pub build_url: Option<String>,
+    /// The result as posted.
+    pub body: Value,
+    /// When it was recorded.
+    pub created_at: String,
+}
+
+/// A deployment environment (`production`, `test`, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Environment {
+    /// Row id.
+    pub id: i64,
+    /// Its UUID, in hrefs.
+    pub uuid: String,
+    /// Its unique name.
+    pub name: String,
+    /// The name to show, when set.
+    pub display_name: Option<String>,
+    /// Whether it is a production environment.
+    pub production: bool,
+    /// Its contacts, as posted (`[{name, details}]`).
+    pub contacts: Value,
+    /// When it was created.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+}
