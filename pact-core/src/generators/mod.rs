@@ -12,7 +12,7 @@ use crate::datetime::{
     DEFAULT_TIMESTAMP_PATTERN, DEFAULT_TIME_PATTERN,
 };
 use crate::model::{Body, JsonCache, MessageContents, MultiMap, Request, Response};
-use crate::rules::{translate_java_quoting, Category, PathExpr, PathToken};
+use crate::rules::{rust_regex_source, Category, PathExpr, PathToken};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -275,7 +275,7 @@ impl Generator {
             },
             "MockServerURL" => {
                 let regex = s("regex").ok_or("a MockServerURL generator needs a 'regex'")?;
-                regex::Regex::new(&translate_java_quoting(&regex))
+                regex::Regex::new(&rust_regex_source(&regex))
                     .map_err(|e| format!("invalid regex '{regex}': {e}"))?;
                 Generator::MockServerUrl {
                     example: s("example").unwrap_or_default(),
@@ -433,7 +433,7 @@ impl Generator {
                 } else {
                     example
                 };
-                let re = regex::Regex::new(&translate_java_quoting(regex))
+                let re = regex::Regex::new(&rust_regex_source(regex))
                     .map_err(|e| GeneratorError(e.to_string()))?;
                 match re.captures(example) {
                     Some(caps) => {

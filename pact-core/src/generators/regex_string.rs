@@ -110,7 +110,7 @@ pub fn generate(regex: &str, rng: &mut fastrand::Rng) -> Result<String, RegexGen
         .utf8(true)
         .nest_limit(NEST_LIMIT)
         .build()
-        .parse(&crate::rules::translate_java_quoting(regex))
+        .parse(&crate::rules::rust_regex_source(regex))
         .map_err(|err| RegexGenError::new(regex, parse_reason(&err)))?;
     let mut generator = Generator {
         rng,

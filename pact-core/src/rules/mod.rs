@@ -81,8 +81,8 @@ fn intern(source: &str) -> Compiled {
 
 impl Pattern {
     /// Checks `source`; the match must cover the whole value, as in the other Pact tools.
-    /// Java's `\Q…\E` quoting (which Pact-JVM writes into pacts) is accepted: see
-    /// [`translate_java_quoting`].
+    /// Java's `\Q…\E` quoting (which Pact-JVM writes into pacts) and literal braces are
+    /// accepted: see [`rust_regex_source`].
     ///
     /// ```
     /// use pact_core::rules::Pattern;
@@ -97,7 +97,7 @@ impl Pattern {
                 compiled,
             });
         }
-        let rust_source = translate_java_quoting(source);
+        let rust_source = rust_regex_source(source);
         // The expression is checked on its own: inside the anchoring group an unbalanced one
         // such as `a)|(b` would parse, and mean something else.
         // The syntax tree catches malformed expressions cheaply. Translating it, which expands
@@ -136,7 +136,7 @@ impl Pattern {
     pub fn is_match(&self, value: &str) -> bool {
         self.compiled
             .get_or_init(|| {
-                let source = translate_java_quoting(&self.source);
+                let source = rust_regex_source(&self.source);
                 regex::Regex::new(&format!("^(?:{source})$")).map_err(|e| e.to_string())
             })
             .as_ref()
@@ -186,6 +186,82 @@ pub fn translate_java_quoting(source: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// An expression as a pact wrote it, in the syntax of the `regex` crate: Java's `\Q…\E`
+/// quoting translated ([`translate_java_quoting`]) and braces that cannot start a
+/// repetition read as literal braces, as Ruby and JavaScript read them. The Ruby broker
+/// client's pacts match templated links with `.*\/pacticipants\/{pacticipant}$`, which the
+/// `regex` crate alone refuses ("repetition quantifier expects a valid decimal").
+///
+/// ```
+/// use pact_core::rules::rust_regex_source;
+/// assert_eq!(rust_regex_source(r".*\/x\/{name}$"), r".*\/x\/\{name\}$");
+/// assert_eq!(rust_regex_source(r"\d{2,4}"), r"\d{2,4}");
+/// assert_eq!(rust_regex_source(r"[{}]\{"), r"[{}]\{");
+/// ```
+pub fn rust_regex_source(source: &str) -> std::borrow::Cow<'_, str> {
+    let quoted = translate_java_quoting(source);
+    if !quoted.contains(['{', '}']) {
+        return quoted;
+    }
+    let text: &str = &quoted;
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut in_class = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some((_, next)) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal member, not the end.
+                if let Some(&(_, '^')) = chars.peek() {
+                    out.push('^');
+                    chars.next();
+                }
+                if let Some(&(_, ']')) = chars.peek() {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class => match repetition_len(&text[i..]) {
+                Some(len) => {
+                    out.push_str(&text[i..i + len]);
+                    for _ in 1..len {
+                        chars.next();
+                    }
+                }
+                None => out.push_str("\\{"),
+            },
+            '}' if !in_class => out.push_str("\\}"),
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The length of the repetition `{n}`, `{n,}` or `{n,m}` that `s` starts with, if it does.
+fn repetition_len(s: &str) -> Option<usize> {
+    let body = s.strip_prefix('{')?;
+    let end = body.find('}')?;
+    let inner = &body[..end];
+    let (min, max) = match inner.split_once(',') {
+        Some((a, b)) => (a, Some(b)),
+        None => (inner, None),
+    };
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    let valid = digits(min) && max.is_none_or(|m| m.is_empty() || digits(m));
+    valid.then_some(end + 2)
 }
 
 impl PartialEq for Pattern {

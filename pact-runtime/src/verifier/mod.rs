@@ -832,6 +832,10 @@ fn excerpt(text: &str) -> String {
     }
 }
 
+/// The pact's path as it goes on the request line. A `%` that starts an escape (`%20`)
+/// is kept, as the reference verifier's URL parser keeps it: pacts written by the Ruby
+/// and FFI clients hold paths such as `/pacticipants/Pricing%20Service`. Any other `%`,
+/// and characters a request line cannot carry, are escaped.
 fn encode_path(path: &str) -> String {
     use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
     const PATH: &AsciiSet = &CONTROLS
@@ -843,9 +847,18 @@ fn encode_path(path: &str) -> String {
         .add(b'?')
         .add(b'`')
         .add(b'{')
-        .add(b'}')
-        .add(b'%');
-    utf8_percent_encode(path, PATH).to_string()
+        .add(b'}');
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&utf8_percent_encode(&rest[..i], PATH).to_string());
+        let after = &rest.as_bytes()[i + 1..];
+        let escape = after.len() >= 2 && after[0].is_ascii_hexdigit() && after[1].is_ascii_hexdigit();
+        out.push_str(if escape { "%" } else { "%25" });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(&utf8_percent_encode(rest, PATH).to_string());
+    out
 }
 
 async fn send(
