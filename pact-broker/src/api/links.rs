@@ -114,7 +114,13 @@ impl<'a> Links<'a> {
         ))
     }
 
-    pub fn verification_result(&self, provider: &str, consumer: &str, sha: &str, id: i64) -> String {
+    pub fn verification_result(
+        &self,
+        provider: &str,
+        consumer: &str,
+        sha: &str,
+        id: i64,
+    ) -> String {
         format!(
             "{}/verification-results/{id}",
             self.pact_version(provider, consumer, sha)
@@ -126,7 +132,10 @@ impl<'a> Links<'a> {
     }
 
     pub fn for_verification(&self, provider: &str) -> String {
-        self.at(&format!("/pacts/provider/{}/for-verification", seg(provider)))
+        self.at(&format!(
+            "/pacts/provider/{}/for-verification",
+            seg(provider)
+        ))
     }
 
     pub fn environments(&self) -> String {
@@ -135,6 +144,32 @@ impl<'a> Links<'a> {
 
     pub fn environment(&self, uuid: &str) -> String {
         self.at(&format!("/environments/{}", seg(uuid)))
+    }
+
+    pub fn currently_deployed(&self, environment_uuid: &str) -> String {
+        format!(
+            "{}/deployed-versions/currently-deployed",
+            self.environment(environment_uuid)
+        )
+    }
+
+    pub fn currently_supported(&self, environment_uuid: &str) -> String {
+        format!(
+            "{}/released-versions/currently-supported",
+            self.environment(environment_uuid)
+        )
+    }
+
+    pub fn deployed_version(&self, uuid: &str) -> String {
+        self.at(&format!("/deployed-versions/{}", seg(uuid)))
+    }
+
+    pub fn released_version(&self, uuid: &str) -> String {
+        self.at(&format!("/released-versions/{}", seg(uuid)))
+    }
+
+    pub fn webhooks(&self) -> String {
+        self.at("/webhooks")
     }
 
     pub fn webhook(&self, uuid: &str) -> String {
