@@ -284,6 +284,14 @@ impl Repo {
         let mut tx = self.write().await?;
         let (pacticipant_id, version_id, environment_id) =
             version_and_environment(&mut tx, pacticipant, version, environment_uuid).await?;
+        // Deployments to one environment take turns: this no-op update locks the
+        // environment's row until commit on PostgreSQL (SQLite's `BEGIN IMMEDIATE` already
+        // serialises writers), so the check below sees the deployment a concurrent
+        // transaction just made.
+        sqlx::query("UPDATE environments SET updated_at = updated_at WHERE id = $1")
+            .bind(environment_id)
+            .execute(&mut *tx)
+            .await?;
         let current = sqlx::query(
             "SELECT uuid FROM deployed_versions \
              WHERE pacticipant_id = $1 AND environment_id = $2 AND application_instance = $3 \
