@@ -91,7 +91,9 @@ async fn version_and_environment(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| {
-        StoreError::NotFound(format!("No version {version} of pacticipant {pacticipant} found"))
+        StoreError::NotFound(format!(
+            "No version {version} of pacticipant {pacticipant} found"
+        ))
     })?;
     let (pacticipant_id, version_id): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
     let environment_id: i64 = sqlx::query("SELECT id FROM environments WHERE uuid = $1")
@@ -195,7 +197,13 @@ impl Repo {
             .fetch_one(&mut *tx)
             .await
             .map_err(StoreError::from)
-            .map_err(|e| if is_unique_violation(&e) { duplicate_name(&fields.name) } else { e })?;
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    duplicate_name(&fields.name)
+                } else {
+                    e
+                }
+            })?;
         let environment = environment_from(&row)?;
         tx.commit().await?;
         Ok(environment)
@@ -231,7 +239,13 @@ impl Repo {
             .fetch_optional(&mut *tx)
             .await
             .map_err(StoreError::from)
-            .map_err(|e| if is_unique_violation(&e) { duplicate_name(&fields.name) } else { e })?;
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    duplicate_name(&fields.name)
+                } else {
+                    e
+                }
+            })?;
         let environment = row.map(|r| environment_from(&r)).transpose()?;
         tx.commit().await?;
         Ok(environment)
@@ -263,7 +277,12 @@ impl Repo {
         loop {
             attempt += 1;
             match self
-                .record_deployment_once(pacticipant, version, environment_uuid, application_instance)
+                .record_deployment_once(
+                    pacticipant,
+                    version,
+                    environment_uuid,
+                    application_instance,
+                )
                 .await
             {
                 Err(e) if attempt < 5 && is_unique_violation(&e) => continue,

@@ -88,8 +88,10 @@ impl Repo {
     ) -> Result<(Webhook, bool)> {
         let now = now();
         let mut tx = self.write().await?;
-        let (consumer_id, consumer_label) = webhook_side(&mut tx, webhook.consumer.as_ref()).await?;
-        let (provider_id, provider_label) = webhook_side(&mut tx, webhook.provider.as_ref()).await?;
+        let (consumer_id, consumer_label) =
+            webhook_side(&mut tx, webhook.consumer.as_ref()).await?;
+        let (provider_id, provider_label) =
+            webhook_side(&mut tx, webhook.provider.as_ref()).await?;
         let events = serde_json::Value::from(webhook.events.clone()).to_string();
         let request = webhook.request.to_string();
         let created = sqlx::query(
