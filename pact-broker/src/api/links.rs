@@ -137,6 +137,32 @@ impl<'a> Links<'a> {
         self.at(&format!("/environments/{}", seg(uuid)))
     }
 
+    pub fn currently_deployed(&self, environment_uuid: &str) -> String {
+        format!(
+            "{}/deployed-versions/currently-deployed",
+            self.environment(environment_uuid)
+        )
+    }
+
+    pub fn currently_supported(&self, environment_uuid: &str) -> String {
+        format!(
+            "{}/released-versions/currently-supported",
+            self.environment(environment_uuid)
+        )
+    }
+
+    pub fn deployed_version(&self, uuid: &str) -> String {
+        self.at(&format!("/deployed-versions/{}", seg(uuid)))
+    }
+
+    pub fn released_version(&self, uuid: &str) -> String {
+        self.at(&format!("/released-versions/{}", seg(uuid)))
+    }
+
+    pub fn webhooks(&self) -> String {
+        self.at("/webhooks")
+    }
+
     pub fn webhook(&self, uuid: &str) -> String {
         self.at(&format!("/webhooks/{}", seg(uuid)))
     }

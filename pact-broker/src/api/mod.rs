@@ -99,6 +99,9 @@ impl From<StoreError> for ApiError {
             StoreError::Unavailable(why) => ApiError::Unavailable(why),
             StoreError::NotFound(what) => ApiError::NotFound(what),
             StoreError::Invalid(why) => ApiError::BadRequest(json!([why])),
+            StoreError::Duplicate { field, message } => {
+                ApiError::BadRequest(json!({ field: [message] }))
+            }
             StoreError::Conflict(texts) => ApiError::Conflict(json!({
                 "notices": texts.iter().map(|t| json!({"type": "error", "text": t})).collect::<Vec<_>>(),
                 "errors": {"contracts": texts},

@@ -11,11 +11,16 @@
 //!   the verification notices.
 //! * [`matrix`]: de-duplication, ignore and success filters, and the can-i-deploy verdict.
 //! * [`content`]: content hashes, interaction ids, `onConflict: merge`, and publish validation.
+//! * [`environments`]: environment bodies, application instances, and ending a deployment or
+//!   a release.
+//! * [`webhooks`]: webhook bodies, their events, and masking credentials.
 
 pub mod content;
+pub mod environments;
 pub mod matrix;
 pub mod query;
 pub mod selectors;
+pub mod webhooks;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -43,9 +43,23 @@ pub enum StoreError {
     /// (a duplicate environment name, say).
     #[error("{0}")]
     Invalid(String),
+    /// A value that must be unique already is (an environment's name, say): the API
+    /// answers 400 with `{"errors": {field: [message]}}`.
+    #[error("{message}")]
+    Duplicate {
+        /// The request field at fault (`name`).
+        field: String,
+        /// What is wrong, as the broker words it.
+        message: String,
+    },
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),
+}
+
+/// Whether `e` is the database refusing a row that breaks a unique constraint.
+fn is_unique_violation(e: &StoreError) -> bool {
+    matches!(e, StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation())
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -132,17 +146,25 @@ pub mod sqlite {
 
     type Db = sqlx::Sqlite;
     const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
-    const MIGRATIONS: &[(i64, &str, &str)] = &[(
-        1,
-        "schema",
-        include_str!("../../migrations/sqlite/0001_schema.sql"),
-    )];
+    const MIGRATIONS: &[(i64, &str, &str)] = &[
+        (
+            1,
+            "schema",
+            include_str!("../../migrations/sqlite/0001_schema.sql"),
+        ),
+        (
+            2,
+            "deployments and webhooks",
+            include_str!("../../migrations/sqlite/0002_deployments_webhooks.sql"),
+        ),
+    ];
 
     include!("repo/mod.rs");
     include!("repo/pacticipants.rs");
     include!("repo/pacts.rs");
     include!("repo/verifications.rs");
     include!("repo/environments.rs");
+    include!("repo/webhooks.rs");
 
     impl Repo {
         /// Opens (creating it if missing) the SQLite file that `url` names, in WAL mode with
@@ -175,17 +197,25 @@ pub mod postgres {
 
     type Db = sqlx::Postgres;
     const BEGIN_WRITE: &str = "BEGIN";
-    const MIGRATIONS: &[(i64, &str, &str)] = &[(
-        1,
-        "schema",
-        include_str!("../../migrations/postgres/0001_schema.sql"),
-    )];
+    const MIGRATIONS: &[(i64, &str, &str)] = &[
+        (
+            1,
+            "schema",
+            include_str!("../../migrations/postgres/0001_schema.sql"),
+        ),
+        (
+            2,
+            "deployments and webhooks",
+            include_str!("../../migrations/postgres/0002_deployments_webhooks.sql"),
+        ),
+    ];
 
     include!("repo/mod.rs");
     include!("repo/pacticipants.rs");
     include!("repo/pacts.rs");
     include!("repo/verifications.rs");
     include!("repo/environments.rs");
+    include!("repo/webhooks.rs");
 
     impl Repo {
         /// Connects to the PostgreSQL database that `url` names and brings its schema up to
@@ -328,7 +358,67 @@ operations! {
     fn verification(&self, id: i64) -> Option<VerificationRecord>;
 }
 
+// Environments, deployments and releases. The matrix and the `deployed`, `released` and
+// `deployedOrReleased` selectors read the `currently_*` and `current_*_of_version`
+// operations.
 operations! {
     /// Every environment, by name.
     fn environments(&self) -> Vec<Environment>;
+    /// The environment with this UUID.
+    fn environment(&self, uuid: &str) -> Option<Environment>;
+    /// The environment with this name.
+    fn environment_by_name(&self, name: &str) -> Option<Environment>;
+    /// Creates an environment with this UUID; [`StoreError::Duplicate`] when the name or the
+    /// UUID is taken.
+    fn create_environment(&self, uuid: &str, fields: &EnvironmentFields) -> Environment;
+    /// Replaces an environment's fields; `None` when there is none with this UUID,
+    /// [`StoreError::Duplicate`] when another one has the new name.
+    fn update_environment(&self, uuid: &str, fields: &EnvironmentFields) -> Option<Environment>;
+    /// Deletes an environment with its deployments and releases; `false` when there was none.
+    fn delete_environment(&self, uuid: &str) -> bool;
+    /// Records that version `version` of `pacticipant` is deployed to the environment with
+    /// UUID `environment_uuid`, on `application_instance`. In one transaction, the version
+    /// that was currently deployed there (same pacticipant, environment and instance) stops
+    /// being so. Deploying the version that is already current changes nothing. Returns the
+    /// deployment and whether it is new; [`StoreError::NotFound`] for an unknown version or
+    /// environment.
+    fn record_deployment(&self, pacticipant: &str, version: &str, environment_uuid: &str, application_instance: Option<&str>) -> (Deployment, bool);
+    /// The deployment with this UUID.
+    fn deployment(&self, uuid: &str) -> Option<Deployment>;
+    /// Marks a deployment as no longer currently deployed (`record-undeployment`); `None`
+    /// when there is none with this UUID. Ending an ended deployment changes nothing.
+    fn end_deployment(&self, uuid: &str) -> Option<Deployment>;
+    /// The deployments currently deployed to the environment *named* `environment`, of
+    /// `pacticipant` or of every pacticipant, oldest first.
+    fn currently_deployed(&self, environment: &str, pacticipant: Option<&str>) -> Vec<Deployment>;
+    /// The current deployments of one version: the environments it is deployed to now.
+    fn current_deployments_of_version(&self, pacticipant: &str, version: &str) -> Vec<Deployment>;
+    /// Records that version `version` of `pacticipant` is released to the environment with
+    /// UUID `environment_uuid` (supported again if its support had ended). Returns the
+    /// release and whether it is new; [`StoreError::NotFound`] for an unknown version or
+    /// environment.
+    fn record_release(&self, pacticipant: &str, version: &str, environment_uuid: &str) -> (Release, bool);
+    /// The release with this UUID.
+    fn release(&self, uuid: &str) -> Option<Release>;
+    /// Marks a release as no longer supported (`record-support-ended`); `None` when there is
+    /// none with this UUID.
+    fn end_release(&self, uuid: &str) -> Option<Release>;
+    /// The releases currently supported in the environment *named* `environment`, of
+    /// `pacticipant` or of every pacticipant, oldest first.
+    fn currently_released(&self, environment: &str, pacticipant: Option<&str>) -> Vec<Release>;
+    /// The current releases of one version: the environments it is supported in now.
+    fn current_releases_of_version(&self, pacticipant: &str, version: &str) -> Vec<Release>;
+}
+
+// Webhooks.
+operations! {
+    /// Every webhook, oldest first.
+    fn webhooks(&self) -> Vec<Webhook>;
+    /// The webhook with this UUID.
+    fn webhook(&self, uuid: &str) -> Option<Webhook>;
+    /// Creates the webhook with this UUID, or replaces it; `true` when it was created.
+    /// [`StoreError::NotFound`] when a pacticipant it names does not exist.
+    fn save_webhook(&self, uuid: &str, webhook: &NewWebhook) -> (Webhook, bool);
+    /// Deletes a webhook; `false` when there was none.
+    fn delete_webhook(&self, uuid: &str) -> bool;
 }

@@ -195,3 +195,119 @@ pub struct Environment {
     /// When it last changed.
     pub updated_at: String,
 }
+
+/// What `POST /environments` and `PUT /environments/{uuid}` set on an environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvironmentFields {
+    /// Its unique name (`production`).
+    pub name: String,
+    /// The name to show, when given.
+    pub display_name: Option<String>,
+    /// Whether it is a production environment.
+    pub production: bool,
+    /// Its contacts, as posted (`[{name, details}]`; `[]` when none).
+    pub contacts: Value,
+}
+
+/// A version's deployment to an environment (`record-deployment`): one row of
+/// `deployed_versions`. A pacticipant has at most one *currently deployed* version per
+/// environment and application instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    /// Its UUID, in `/deployed-versions/{uuid}`.
+    pub uuid: String,
+    /// The pacticipant's name.
+    pub pacticipant: String,
+    /// The version number deployed.
+    pub version: String,
+    /// That version's row id (its order among the pacticipant's versions).
+    pub version_id: i64,
+    /// The environment's name.
+    pub environment: String,
+    /// The environment's UUID.
+    pub environment_uuid: String,
+    /// The application instance (`blue`, `customer-1`; the clients' old name is `target`),
+    /// `None` for the pacticipant's one unnamed instance.
+    pub application_instance: Option<String>,
+    /// Whether it is still deployed: `false` once another version replaced it on the same
+    /// instance, or `record-undeployment` ended it.
+    pub currently_deployed: bool,
+    /// When it was recorded.
+    pub created_at: String,
+    /// When it stopped being currently deployed.
+    pub ended_at: Option<String>,
+}
+
+/// A version's release to an environment (`record-release`): one row of
+/// `released_versions`. Several released versions of a pacticipant may be supported at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    /// Its UUID, in `/released-versions/{uuid}`.
+    pub uuid: String,
+    /// The pacticipant's name.
+    pub pacticipant: String,
+    /// The version number released.
+    pub version: String,
+    /// That version's row id.
+    pub version_id: i64,
+    /// The environment's name.
+    pub environment: String,
+    /// The environment's UUID.
+    pub environment_uuid: String,
+    /// Whether it is still supported: `false` after `record-support-ended`.
+    pub currently_supported: bool,
+    /// When it was (first) recorded.
+    pub created_at: String,
+    /// When its support ended.
+    pub ended_at: Option<String>,
+}
+
+/// Which pacticipants a webhook is about, on one side (consumer or provider).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookPacticipant {
+    /// The pacticipant with this name (which must exist).
+    Name(String),
+    /// Every pacticipant with this label.
+    Label(String),
+}
+
+/// A webhook as posted, once validated (`domain::webhooks::parse_webhook`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewWebhook {
+    /// What it is for.
+    pub description: Option<String>,
+    /// The consumer it is limited to; every consumer when `None`.
+    pub consumer: Option<WebhookPacticipant>,
+    /// The provider it is limited to; every provider when `None`.
+    pub provider: Option<WebhookPacticipant>,
+    /// Whether it fires.
+    pub enabled: bool,
+    /// The event names it fires on.
+    pub events: Vec<String>,
+    /// The request it sends, as posted (`{method, url, headers?, body?, username?, password?}`),
+    /// credentials included: only the API masks them.
+    pub request: Value,
+}
+
+/// A stored webhook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// Its UUID, in `/webhooks/{uuid}`.
+    pub uuid: String,
+    /// What it is for.
+    pub description: Option<String>,
+    /// The consumer it is limited to.
+    pub consumer: Option<WebhookPacticipant>,
+    /// The provider it is limited to.
+    pub provider: Option<WebhookPacticipant>,
+    /// Whether it fires.
+    pub enabled: bool,
+    /// The event names it fires on.
+    pub events: Vec<String>,
+    /// The request it sends, unmasked.
+    pub request: Value,
+    /// When it was created.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+}
