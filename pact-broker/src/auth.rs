@@ -246,6 +246,8 @@ mod tests {
     #[test]
     fn debug_output_hides_secrets() {
         let shown = format!("{:?}", config());
-        assert!(!shown.contains("pass") && !shown.contains("token"), "{shown}");
+        for secret in ["rw-pass", "ro-pass", "rw-token", "ro-token"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
     }
 }

@@ -8,8 +8,10 @@
 //! let store = Store::open("sqlite://pact-broker.sqlite").await?;
 //! let broker = Broker::new(store, BrokerConfig::default());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:9292").await?;
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! # drop(stop);
 //! pact_broker::serve(broker, listener, async {
-//!     let _ = tokio::signal::ctrl_c().await;
+//!     let _ = stopped.await;
 //! })
 //! .await;
 //! # Ok(()) }

@@ -85,8 +85,6 @@ pub(crate) enum ApiError {
     Conflict(Value),
     /// 413: the body exceeds the configured limit.
     PayloadTooLarge(usize),
-    /// 415: a body that is not JSON where JSON is needed.
-    UnsupportedMediaType(String),
     /// 503: the database is down; the client may retry.
     Unavailable(String),
     /// 500: a defect of ours, never a client's mistake.
@@ -141,9 +139,6 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 json!({"errors": [format!("The request body exceeds the broker's limit of {limit} bytes")]}),
             ),
-            ApiError::UnsupportedMediaType(why) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({"errors": [why]}))
-            }
             ApiError::Unavailable(why) => {
                 tracing::warn!(reason = %why, "database unavailable");
                 let mut r = hal(
