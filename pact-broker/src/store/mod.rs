@@ -14,8 +14,10 @@
 //! orders them in time on both backends. A version's id is its order.
 
 mod model;
+mod verif_model;
 
 pub use model::*;
+pub use verif_model::*;
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -165,6 +167,8 @@ pub mod sqlite {
     include!("repo/verifications.rs");
     include!("repo/environments.rs");
     include!("repo/webhooks.rs");
+    include!("repo/for_verification.rs");
+    include!("repo/matrix.rs");
 
     impl Repo {
         /// Opens (creating it if missing) the SQLite file that `url` names, in WAL mode with
@@ -216,6 +220,8 @@ pub mod postgres {
     include!("repo/verifications.rs");
     include!("repo/environments.rs");
     include!("repo/webhooks.rs");
+    include!("repo/for_verification.rs");
+    include!("repo/matrix.rs");
 
     impl Repo {
         /// Connects to the PostgreSQL database that `url` names and brings its schema up to
@@ -421,4 +427,33 @@ operations! {
     fn save_webhook(&self, uuid: &str, webhook: &NewWebhook) -> (Webhook, bool);
     /// Deletes a webhook; `false` when there was none.
     fn delete_webhook(&self, uuid: &str) -> bool;
+}
+
+operations! {
+    /// Every pact publication for the provider with id `provider_id`, oldest consumer
+    /// version first, with each consumer version's branches, tags and the environments it
+    /// is currently deployed or released to: what the selectors choose from.
+    fn publication_facts(&self, provider_id: i64) -> Vec<crate::domain::selectors::PublicationFacts>;
+    /// The provider's successful verifications, one per (content, provider version) with its
+    /// first success, and the branches and tags of the verifying version (failures change
+    /// no pending or WIP status, so they are not loaded).
+    fn successful_verification_facts(&self, provider_id: i64) -> Vec<crate::domain::selectors::VerificationFacts>;
+    /// The provider side of a verification run: when `branch` was created and when each of
+    /// `tags` was first used by a version of the provider.
+    fn provider_context(&self, provider_id: i64, provider: &str, branch: Option<&str>, tags: &[String]) -> crate::domain::selectors::ProviderContext;
+    /// The versions of a pacticipant a matrix selector names, newest first (only the newest
+    /// with `latest`). The selector's name is not looked at: the pacticipant is `pacticipant_id`.
+    fn matrix_selector_versions(&self, pacticipant_id: i64, selector: &crate::domain::query::MatrixSelector) -> Vec<VersionRef>;
+    /// The versions of a pacticipant currently deployed to, or released and supported in,
+    /// the environment named `environment`, newest first.
+    fn deployed_or_released_versions(&self, pacticipant_id: i64, environment: &str) -> Vec<VersionRef>;
+    /// Every pair with a pact in which the pacticipant is the consumer or the provider.
+    fn integrations_of(&self, pacticipant_id: i64) -> Vec<IntegrationRef>;
+    /// The matrix rows of one integration: each pact the consumer versions in scope
+    /// published, with each verification of its content by a provider version in scope
+    /// (only the latest per content, or per content and provider version, with `latestby`),
+    /// and with a row without verification when there is none and `unverified` is set.
+    fn matrix_rows(&self, integration: &IntegrationRef, consumer_scope: &VersionScope, provider_scope: &VersionScope, latestby: Option<crate::domain::query::LatestBy>, unverified: bool) -> Vec<MatrixRowRecord>;
+    /// The branches, tags and environments of these versions, in the order given.
+    fn version_details(&self, version_ids: &[i64]) -> Vec<VersionDetails>;
 }
