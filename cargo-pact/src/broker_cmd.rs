@@ -50,7 +50,8 @@ pub fn run(args: BrokerArgs) -> Result<ExitCode, Failure> {
 }
 
 fn auth(args: &BrokerArgs) -> Result<AuthConfig, Failure> {
-    let user = |name: &Option<String>, password: &Option<String>, what: &str| match (name, password) {
+    let user = |name: &Option<String>, password: &Option<String>, what: &str| match (name, password)
+    {
         (Some(u), Some(p)) => Ok(Some(BasicUser {
             username: u.clone(),
             password: p.clone(),

@@ -408,7 +408,12 @@ fn env_flag(s: &str) -> Result<bool, String> {
 #[derive(Args)]
 pub struct BrokerArgs {
     /// The port to listen on (0: any free port, printed at start).
-    #[arg(long = "port", env = "PACT_BROKER_PORT", default_value_t = 9292, value_name = "PORT")]
+    #[arg(
+        long = "port",
+        env = "PACT_BROKER_PORT",
+        default_value_t = 9292,
+        value_name = "PORT"
+    )]
     pub port: u16,
     /// The address to listen on (0.0.0.0 to serve other machines).
     #[arg(long = "bind", default_value = "127.0.0.1", value_name = "ADDRESS")]
@@ -433,22 +438,58 @@ pub struct BrokerArgs {
     #[arg(long = "body-limit", env = "PACT_BROKER_BODY_LIMIT", default_value_t = pact_broker::DEFAULT_BODY_LIMIT, value_name = "BYTES")]
     pub body_limit: usize,
     /// The user that may read and write.
-    #[arg(long = "basic-auth-username", env = "PACT_BROKER_BASIC_AUTH_USERNAME", value_name = "USER", help_heading = "Auth")]
+    #[arg(
+        long = "basic-auth-username",
+        env = "PACT_BROKER_BASIC_AUTH_USERNAME",
+        value_name = "USER",
+        help_heading = "Auth"
+    )]
     pub basic_auth_username: Option<String>,
     /// Its password.
-    #[arg(long = "basic-auth-password", env = "PACT_BROKER_BASIC_AUTH_PASSWORD", hide_env_values = true, value_name = "PASSWORD", help_heading = "Auth")]
+    #[arg(
+        long = "basic-auth-password",
+        env = "PACT_BROKER_BASIC_AUTH_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD",
+        help_heading = "Auth"
+    )]
     pub basic_auth_password: Option<String>,
     /// A user that may only read.
-    #[arg(long = "basic-auth-read-only-username", env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME", value_name = "USER", help_heading = "Auth")]
+    #[arg(
+        long = "basic-auth-read-only-username",
+        env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME",
+        value_name = "USER",
+        help_heading = "Auth"
+    )]
     pub basic_auth_read_only_username: Option<String>,
     /// Its password.
-    #[arg(long = "basic-auth-read-only-password", env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD", hide_env_values = true, value_name = "PASSWORD", help_heading = "Auth")]
+    #[arg(
+        long = "basic-auth-read-only-password",
+        env = "PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD",
+        help_heading = "Auth"
+    )]
     pub basic_auth_read_only_password: Option<String>,
     /// A bearer token that may read and write (repeatable; the variable takes a comma-separated list).
-    #[arg(long = "token", env = "PACT_BROKER_TOKEN", hide_env_values = true, value_delimiter = ',', value_name = "TOKEN", help_heading = "Auth")]
+    #[arg(
+        long = "token",
+        env = "PACT_BROKER_TOKEN",
+        hide_env_values = true,
+        value_delimiter = ',',
+        value_name = "TOKEN",
+        help_heading = "Auth"
+    )]
     pub tokens: Vec<String>,
     /// A bearer token that may only read (repeatable; the variable takes a comma-separated list).
-    #[arg(long = "read-only-token", env = "PACT_BROKER_READ_ONLY_TOKEN", hide_env_values = true, value_delimiter = ',', value_name = "TOKEN", help_heading = "Auth")]
+    #[arg(
+        long = "read-only-token",
+        env = "PACT_BROKER_READ_ONLY_TOKEN",
+        hide_env_values = true,
+        value_delimiter = ',',
+        value_name = "TOKEN",
+        help_heading = "Auth"
+    )]
     pub read_only_tokens: Vec<String>,
     /// Anyone may read without credentials.
     #[arg(long = "allow-public-read", env = "PACT_BROKER_ALLOW_PUBLIC_READ", value_parser = env_flag, num_args = 0..=1, default_missing_value = "true", default_value = "false", help_heading = "Auth")]

@@ -220,13 +220,20 @@ mod tests {
             (Some("bearer ro-token".to_string()), Ok(Access::Read)),
             (Some(basic("rw", "ro-pass")), Err(Refusal::Unauthenticated)),
             (Some(basic("ro", "rw-pass")), Err(Refusal::Unauthenticated)),
-            (Some("Bearer nope".to_string()), Err(Refusal::Unauthenticated)),
+            (
+                Some("Bearer nope".to_string()),
+                Err(Refusal::Unauthenticated),
+            ),
             (Some("Basic !!!".to_string()), Err(Refusal::Unauthenticated)),
             (Some("Digest x".to_string()), Err(Refusal::Unauthenticated)),
             (None, Err(Refusal::Unauthenticated)),
         ];
         for (header, expected) in cases {
-            assert_eq!(c.access(&headers(header.as_deref()), false), expected, "{header:?}");
+            assert_eq!(
+                c.access(&headers(header.as_deref()), false),
+                expected,
+                "{header:?}"
+            );
         }
     }
 
@@ -234,7 +241,10 @@ mod tests {
     fn public_read_and_heartbeat_need_no_credentials_but_wrong_ones_are_refused() {
         let mut c = config();
         assert_eq!(c.access(&headers(None), true), Ok(Access::Read));
-        assert_eq!(c.access(&headers(None), false), Err(Refusal::Unauthenticated));
+        assert_eq!(
+            c.access(&headers(None), false),
+            Err(Refusal::Unauthenticated)
+        );
         c.allow_public_read = true;
         assert_eq!(c.access(&headers(None), false), Ok(Access::Read));
         assert_eq!(

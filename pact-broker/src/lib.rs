@@ -121,8 +121,7 @@ impl Broker {
 fn routes(
     broker: Arc<Broker>,
     local: String,
-) -> impl Filter<Extract = (api::Reply,), Error = warp::Rejection> + Clone + Send + Sync + 'static
-{
+) -> impl Filter<Extract = (api::Reply,), Error = warp::Rejection> + Clone + Send + Sync + 'static {
     let query = warp::query::raw().or(warp::any().map(String::new)).unify();
     warp::method()
         .and(warp::path::full())

@@ -47,12 +47,21 @@ async fn publish_then_read_back_verify_and_list() {
         )
         .await;
         assert_eq!(status, 200, "{body}");
-        assert!(headers["content-type"].to_str().unwrap().starts_with("application/hal+json"));
+        assert!(headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/hal+json"));
         assert_eq!(body["notices"][1]["type"], "success", "{body}");
-        let contract = body["_links"]["pb:contracts"][0]["href"].as_str().unwrap().to_string();
+        let contract = body["_links"]["pb:contracts"][0]["href"]
+            .as_str()
+            .unwrap()
+            .to_string();
         assert_eq!(
             contract,
-            format!("{}/pacts/provider/Pricing%20Service/consumer/Web%20App/version/1.0.0", b.url)
+            format!(
+                "{}/pacts/provider/Pricing%20Service/consumer/Web%20App/version/1.0.0",
+                b.url
+            )
         );
         assert!(body["logs"].as_array().is_some_and(|l| !l.is_empty()));
 
@@ -60,13 +69,18 @@ async fn publish_then_read_back_verify_and_list() {
         let (status, served, headers) = send(&c, reqwest::Method::GET, &contract, None).await;
         assert_eq!(status, 200);
         assert_eq!(headers["x-pact-consumer-version"], "1.0.0");
-        assert_eq!(served["interactions"][0]["description"], "a request for prices");
+        assert_eq!(
+            served["interactions"][0]["description"],
+            "a request for prices"
+        );
         assert_eq!(served["interactions"][0]["_id"].as_str().unwrap().len(), 40);
         let publish_href = served["_links"]["pb:publish-verification-results"]["href"]
             .as_str()
             .unwrap()
             .to_string();
-        assert!(publish_href.starts_with(&b.url) && publish_href.ends_with("/verification-results"));
+        assert!(
+            publish_href.starts_with(&b.url) && publish_href.ends_with("/verification-results")
+        );
         assert_eq!(
             served["_links"]["pb:provider"]["href"],
             format!("{}/pacticipants/Pricing%20Service", b.url)
@@ -76,15 +90,26 @@ async fn publish_then_read_back_verify_and_list() {
         let (_, latest, _) = send(
             &c,
             reqwest::Method::GET,
-            &format!("{}/pacts/provider/Pricing%20Service/consumer/Web%20App/latest", b.url),
+            &format!(
+                "{}/pacts/provider/Pricing%20Service/consumer/Web%20App/latest",
+                b.url
+            ),
             None,
         )
         .await;
         assert_eq!(latest["interactions"], served["interactions"]);
-        let by_sha = served["_links"]["pb:pact-version"]["href"].as_str().unwrap();
+        let by_sha = served["_links"]["pb:pact-version"]["href"]
+            .as_str()
+            .unwrap();
         let (status, _, _) = send(&c, reqwest::Method::GET, by_sha, None).await;
         assert_eq!(status, 200);
-        let (status, _, _) = send(&c, reqwest::Method::GET, &format!("{by_sha}/metadata/abc"), None).await;
+        let (status, _, _) = send(
+            &c,
+            reqwest::Method::GET,
+            &format!("{by_sha}/metadata/abc"),
+            None,
+        )
+        .await;
         assert_eq!(status, 200);
 
         // A verification result: 201 with a Location and a JSON body.
@@ -152,19 +177,37 @@ async fn changed_content_for_a_version_is_refused_and_the_first_kept() {
         let c = reqwest::Client::new();
         let url = format!("{}/contracts/publish", b.url);
         let first = pact("Web", "API", &["one"]);
-        let (status, _, _) =
-            send(&c, reqwest::Method::POST, &url, Some(&publish_body(&first, "1", None, &[]))).await;
+        let (status, _, _) = send(
+            &c,
+            reqwest::Method::POST,
+            &url,
+            Some(&publish_body(&first, "1", None, &[])),
+        )
+        .await;
         assert_eq!(status, 200);
         // The same content again, even formatted differently, is idempotent.
-        let (status, again, _) =
-            send(&c, reqwest::Method::POST, &url, Some(&publish_body(&first, "1", None, &[]))).await;
+        let (status, again, _) = send(
+            &c,
+            reqwest::Method::POST,
+            &url,
+            Some(&publish_body(&first, "1", None, &[])),
+        )
+        .await;
         assert_eq!(status, 200, "{again}");
         let changed = pact("Web", "API", &["one", "two"]);
-        let (status, body, _) =
-            send(&c, reqwest::Method::POST, &url, Some(&publish_body(&changed, "1", None, &[]))).await;
+        let (status, body, _) = send(
+            &c,
+            reqwest::Method::POST,
+            &url,
+            Some(&publish_body(&changed, "1", None, &[])),
+        )
+        .await;
         assert_eq!(status, 409, "{body}");
         assert_eq!(body["notices"][0]["type"], "error");
-        assert!(body["errors"]["contracts"][0].as_str().unwrap().contains("Cannot change the content"));
+        assert!(body["errors"]["contracts"][0]
+            .as_str()
+            .unwrap()
+            .contains("Cannot change the content"));
         let (_, served, _) = send(
             &c,
             reqwest::Method::GET,
@@ -217,7 +260,10 @@ async fn client_mistakes_get_4xx_never_5xx() {
         assert_eq!(raw("[1, 2]").await.unwrap().status(), 400);
         let (status, body, _) = send(&c, reqwest::Method::POST, &publish, Some(&json!({}))).await;
         assert_eq!(status, 400);
-        assert_eq!(body["errors"]["pacticipantVersionNumber"][0], "is missing", "{body}");
+        assert_eq!(
+            body["errors"]["pacticipantVersionNumber"][0], "is missing",
+            "{body}"
+        );
         let mut bad64 = publish_body(&pact("Web", "API", &["x"]), "1", None, &[]);
         bad64["contracts"][0]["content"] = json!("%%% not base64");
         let (status, body, _) = send(&c, reqwest::Method::POST, &publish, Some(&bad64)).await;
@@ -228,14 +274,29 @@ async fn client_mistakes_get_4xx_never_5xx() {
         assert_eq!(status, 400, "{body}");
 
         let legacy = format!("{}/pacts/provider/API/consumer/Web/version/1", b.url);
-        let (status, body, _) =
-            send(&c, reqwest::Method::PUT, &legacy, Some(&pact("Someone", "API", &["x"]))).await;
+        let (status, body, _) = send(
+            &c,
+            reqwest::Method::PUT,
+            &legacy,
+            Some(&pact("Someone", "API", &["x"])),
+        )
+        .await;
         assert_eq!(status, 400, "{body}");
-        let (status, _, _) =
-            send(&c, reqwest::Method::PUT, &legacy, Some(&pact("Web", "API", &["x"]))).await;
+        let (status, _, _) = send(
+            &c,
+            reqwest::Method::PUT,
+            &legacy,
+            Some(&pact("Web", "API", &["x"])),
+        )
+        .await;
         assert_eq!(status, 201);
-        let (status, _, _) =
-            send(&c, reqwest::Method::PUT, &legacy, Some(&pact("Web", "API", &["x"]))).await;
+        let (status, _, _) = send(
+            &c,
+            reqwest::Method::PUT,
+            &legacy,
+            Some(&pact("Web", "API", &["x"])),
+        )
+        .await;
         assert_eq!(status, 200);
 
         let results = format!(
@@ -250,8 +311,13 @@ async fn client_mistakes_get_4xx_never_5xx() {
         )
         .await;
         assert_eq!(status, 404);
-        let (status, body, _) =
-            send(&c, reqwest::Method::POST, &results, Some(&json!({"success": "yes"}))).await;
+        let (status, body, _) = send(
+            &c,
+            reqwest::Method::POST,
+            &results,
+            Some(&json!({"success": "yes"})),
+        )
+        .await;
         assert_eq!(status, 400, "{body}");
 
         let big = "x".repeat(100 * 1024);
@@ -308,26 +374,80 @@ async fn credentials_decide_who_reads_and_who_writes() {
 
     assert_eq!(status(c.get(&index).send().await.unwrap()), 401);
     assert_eq!(
-        status(c.get(format!("{}/diagnostic/status/heartbeat", b.url)).send().await.unwrap()),
-        200
-    );
-    assert_eq!(status(c.get(&index).basic_auth("ci", Some("wrong")).send().await.unwrap()), 401);
-    assert_eq!(status(c.get(&index).basic_auth("viewer", Some("ro-secret")).send().await.unwrap()), 200);
-    assert_eq!(status(c.get(&index).bearer_auth("ro-token").send().await.unwrap()), 200);
-    assert_eq!(
-        status(c.post(&publish).bearer_auth("ro-token").json(&body).send().await.unwrap()),
-        403
-    );
-    assert_eq!(
-        status(c.post(&publish).basic_auth("viewer", Some("ro-secret")).json(&body).send().await.unwrap()),
-        403
-    );
-    assert_eq!(
-        status(c.post(&publish).bearer_auth("rw-token").json(&body).send().await.unwrap()),
+        status(
+            c.get(format!("{}/diagnostic/status/heartbeat", b.url))
+                .send()
+                .await
+                .unwrap()
+        ),
         200
     );
     assert_eq!(
-        status(c.post(&publish).basic_auth("ci", Some("rw-secret")).json(&body).send().await.unwrap()),
+        status(
+            c.get(&index)
+                .basic_auth("ci", Some("wrong"))
+                .send()
+                .await
+                .unwrap()
+        ),
+        401
+    );
+    assert_eq!(
+        status(
+            c.get(&index)
+                .basic_auth("viewer", Some("ro-secret"))
+                .send()
+                .await
+                .unwrap()
+        ),
+        200
+    );
+    assert_eq!(
+        status(c.get(&index).bearer_auth("ro-token").send().await.unwrap()),
+        200
+    );
+    assert_eq!(
+        status(
+            c.post(&publish)
+                .bearer_auth("ro-token")
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        ),
+        403
+    );
+    assert_eq!(
+        status(
+            c.post(&publish)
+                .basic_auth("viewer", Some("ro-secret"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        ),
+        403
+    );
+    assert_eq!(
+        status(
+            c.post(&publish)
+                .bearer_auth("rw-token")
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        ),
+        200
+    );
+    assert_eq!(
+        status(
+            c.post(&publish)
+                .basic_auth("ci", Some("rw-secret"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        ),
         200
     );
     b.stop().await;

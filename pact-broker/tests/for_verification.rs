@@ -15,7 +15,10 @@ async fn pacts_for(base: &str, provider: &str, body: Value) -> Vec<Value> {
     let (status, reply) = send(reqwest::Method::POST, &url, Some(&body)).await;
     assert_eq!(status, 200, "{reply}");
     assert_eq!(reply["_links"]["self"]["href"], url);
-    reply["_embedded"]["pacts"].as_array().expect("pacts").clone()
+    reply["_embedded"]["pacts"]
+        .as_array()
+        .expect("pacts")
+        .clone()
 }
 
 fn names(pacts: &[Value]) -> Vec<String> {
@@ -35,23 +38,46 @@ async fn selectors_choose_the_versions_they_name() {
         publish(u, &pact("Web", "API", &["c"]), "3", Some("feat-x"), &[]).await;
         publish(u, &pact("Mobile", "API", &["m"]), "m1", Some("main"), &[]).await;
 
-        let main = pacts_for(u, "API", json!({"consumerVersionSelectors": [{"mainBranch": true}]})).await;
+        let main = pacts_for(
+            u,
+            "API",
+            json!({"consumerVersionSelectors": [{"mainBranch": true}]}),
+        )
+        .await;
         assert_eq!(
             names(&main),
-            ["Pact between Web (2) and API", "Pact between Mobile (m1) and API"],
-            "{}", backend.name()
+            [
+                "Pact between Web (2) and API",
+                "Pact between Mobile (m1) and API"
+            ],
+            "{}",
+            backend.name()
         );
         assert_eq!(main[0]["shortDescription"], "latest from main branch");
-        let notices = main[0]["verificationProperties"]["notices"].as_array().unwrap();
-        assert!(notices.iter().all(|n| n.as_object().unwrap().values().all(Value::is_string)));
+        let notices = main[0]["verificationProperties"]["notices"]
+            .as_array()
+            .unwrap();
+        assert!(notices
+            .iter()
+            .all(|n| n.as_object().unwrap().values().all(Value::is_string)));
         assert!(main[0]["verificationProperties"].get("pending").is_none());
         assert!(main[0]["verificationProperties"].get("wip").is_none());
 
-        let feat = pacts_for(u, "API", json!({"consumerVersionSelectors": [{"branch": "feat-x"}]})).await;
+        let feat = pacts_for(
+            u,
+            "API",
+            json!({"consumerVersionSelectors": [{"branch": "feat-x"}]}),
+        )
+        .await;
         assert_eq!(names(&feat), ["Pact between Web (3) and API"]);
         assert_eq!(feat[0]["shortDescription"], "latest from branch feat-x");
 
-        let prod = pacts_for(u, "API", json!({"consumerVersionSelectors": [{"tag": "prod", "latest": true}]})).await;
+        let prod = pacts_for(
+            u,
+            "API",
+            json!({"consumerVersionSelectors": [{"tag": "prod", "latest": true}]}),
+        )
+        .await;
         assert_eq!(names(&prod), ["Pact between Web (1) and API"]);
         assert_eq!(prod[0]["shortDescription"], "latest with tag prod");
 
@@ -63,16 +89,27 @@ async fn selectors_choose_the_versions_they_name() {
         .await;
         assert_eq!(names(&mobile), ["Pact between Mobile (m1) and API"]);
 
-        assert!(pacts_for(u, "API", json!({"consumerVersionSelectors": [{"deployedOrReleased": true}]}))
-            .await
-            .is_empty());
+        assert!(pacts_for(
+            u,
+            "API",
+            json!({"consumerVersionSelectors": [{"deployedOrReleased": true}]})
+        )
+        .await
+        .is_empty());
         seed::deploy(&b.database, "Web", "1", "production").await;
         seed::release(&b.database, "Mobile", "m1", "store").await;
-        let deployed =
-            pacts_for(u, "API", json!({"consumerVersionSelectors": [{"deployedOrReleased": true}]})).await;
+        let deployed = pacts_for(
+            u,
+            "API",
+            json!({"consumerVersionSelectors": [{"deployedOrReleased": true}]}),
+        )
+        .await;
         assert_eq!(
             names(&deployed),
-            ["Pact between Web (1) and API", "Pact between Mobile (m1) and API"]
+            [
+                "Pact between Web (1) and API",
+                "Pact between Mobile (m1) and API"
+            ]
         );
         assert_eq!(deployed[0]["shortDescription"], "deployed to production");
         assert_eq!(deployed[1]["shortDescription"], "released in store");
@@ -90,12 +127,16 @@ async fn selectors_choose_the_versions_they_name() {
 
         // The self href serves the pact, and results post under it.
         let href = main[0]["_links"]["self"]["href"].as_str().unwrap();
-        assert!(href.starts_with(&format!("{u}/pacts/provider/API/consumer/Web/pact-version/")));
+        assert!(href.starts_with(&format!(
+            "{u}/pacts/provider/API/consumer/Web/pact-version/"
+        )));
         assert!(href.contains("/metadata/"));
         let (status, served) = get(href).await;
         assert_eq!(status, 200, "{served}");
         assert_eq!(served["interactions"][0]["description"], "b");
-        let results = served["_links"]["pb:publish-verification-results"]["href"].as_str().unwrap();
+        let results = served["_links"]["pb:publish-verification-results"]["href"]
+            .as_str()
+            .unwrap();
         assert_eq!(results, format!("{href}/verification-results"));
         let (status, body) = send(
             reqwest::Method::POST,
@@ -122,9 +163,19 @@ async fn the_same_content_is_listed_once_with_every_reason() {
             json!({"consumerVersionSelectors": [{"mainBranch": true}, {"tag": "prod", "latest": true}]}),
         )
         .await;
-        assert_eq!(names(&pacts), ["Pact between Web (2) and API"], "{}", backend.name());
-        assert_eq!(pacts[0]["shortDescription"], "latest from main branch, latest with tag prod");
-        let text = pacts[0]["verificationProperties"]["notices"][0]["text"].as_str().unwrap();
+        assert_eq!(
+            names(&pacts),
+            ["Pact between Web (2) and API"],
+            "{}",
+            backend.name()
+        );
+        assert_eq!(
+            pacts[0]["shortDescription"],
+            "latest from main branch, latest with tag prod"
+        );
+        let text = pacts[0]["verificationProperties"]["notices"][0]["text"]
+            .as_str()
+            .unwrap();
         assert!(text.contains("criteria"), "{text}");
         b.stop().await;
     }
@@ -142,9 +193,21 @@ async fn a_pact_is_pending_until_the_provider_branch_verifies_it() {
             "includePendingStatus": true,
         });
         let pacts = pacts_for(u, "API", request.clone()).await;
-        assert_eq!(pacts[0]["verificationProperties"]["pending"], true, "{}", backend.name());
-        let notices = pacts[0]["verificationProperties"]["notices"].as_array().unwrap();
-        assert!(notices.len() > 1 && notices.iter().any(|n| n["text"].as_str().unwrap().contains("pending")));
+        assert_eq!(
+            pacts[0]["verificationProperties"]["pending"],
+            true,
+            "{}",
+            backend.name()
+        );
+        let notices = pacts[0]["verificationProperties"]["notices"]
+            .as_array()
+            .unwrap();
+        assert!(
+            notices.len() > 1
+                && notices
+                    .iter()
+                    .any(|n| n["text"].as_str().unwrap().contains("pending"))
+        );
 
         // A failure changes nothing; a success from another branch neither (the branch
         // existed before it).
@@ -171,7 +234,14 @@ async fn feature_branch_pacts_are_work_in_progress() {
         let sha = publish(u, &pact("Web", "API", &["a"]), "1", Some("main"), &[]).await;
         branch(u, "API", "main", "P1").await;
         verify(u, "API", "Web", &sha, "P1", true).await;
-        publish(u, &pact("Web", "API", &["a", "new"]), "2", Some("feat-x"), &[]).await;
+        publish(
+            u,
+            &pact("Web", "API", &["a", "new"]),
+            "2",
+            Some("feat-x"),
+            &[],
+        )
+        .await;
         let request = json!({
             "consumerVersionSelectors": [{"mainBranch": true}],
             "providerVersionBranch": "main",
@@ -181,20 +251,29 @@ async fn feature_branch_pacts_are_work_in_progress() {
         let pacts = pacts_for(u, "API", request.clone()).await;
         assert_eq!(
             names(&pacts),
-            ["Pact between Web (1) and API", "Pact between Web (2) and API"],
-            "{}", backend.name()
+            [
+                "Pact between Web (1) and API",
+                "Pact between Web (2) and API"
+            ],
+            "{}",
+            backend.name()
         );
         assert_eq!(pacts[0]["verificationProperties"]["pending"], false);
         assert!(pacts[0]["verificationProperties"].get("wip").is_none());
         assert_eq!(pacts[1]["verificationProperties"]["wip"], true);
         assert_eq!(pacts[1]["verificationProperties"]["pending"], true);
         assert_eq!(pacts[1]["shortDescription"], "latest from branch feat-x");
-        let text = pacts[1]["verificationProperties"]["notices"][0]["text"].as_str().unwrap();
+        let text = pacts[1]["verificationProperties"]["notices"][0]["text"]
+            .as_str()
+            .unwrap();
         assert!(text.contains("work in progress"), "{text}");
 
         // Not without a provider branch or tags, and not for pacts published before the date.
         let mut no_branch = request.clone();
-        no_branch.as_object_mut().unwrap().remove("providerVersionBranch");
+        no_branch
+            .as_object_mut()
+            .unwrap()
+            .remove("providerVersionBranch");
         assert_eq!(pacts_for(u, "API", no_branch).await.len(), 1);
         let mut later = request;
         later["includeWipPactsSince"] = json!("2999-01-01");
@@ -219,15 +298,28 @@ async fn mistakes_get_400_and_unknown_providers_404() {
         let bad = json!({"consumerVersionSelectors": [{"tag": "x", "branch": "y"}]});
         let (status, body) = send(reqwest::Method::POST, &url, Some(&bad)).await;
         assert_eq!(status, 400, "{body}");
-        assert!(body["errors"]["consumerVersionSelectors"][0].is_string(), "{body}");
-        let (status, _) = send(reqwest::Method::POST, &url, Some(&json!({"consumerVersionSelectors": [{}]}))).await;
+        assert!(
+            body["errors"]["consumerVersionSelectors"][0].is_string(),
+            "{body}"
+        );
+        let (status, _) = send(
+            reqwest::Method::POST,
+            &url,
+            Some(&json!({"consumerVersionSelectors": [{}]})),
+        )
+        .await;
         assert_eq!(status, 400);
         let (status, _) = send(reqwest::Method::POST, &url, Some(&json!([1]))).await;
         assert_eq!(status, 400);
 
         let missing = format!("{u}/pacts/provider/Nobody/for-verification");
         assert_eq!(get(&missing).await.0, 404);
-        assert_eq!(send(reqwest::Method::POST, &missing, Some(&json!({}))).await.0, 404);
+        assert_eq!(
+            send(reqwest::Method::POST, &missing, Some(&json!({})))
+                .await
+                .0,
+            404
+        );
         b.stop().await;
     }
 }

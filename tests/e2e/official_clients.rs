@@ -77,13 +77,16 @@ fn ok(out: &Output) -> bool {
 /// A provider that answers as the pact at `file` says (our stub server).
 fn provider(file: &Path) -> StubServer {
     let text = std::fs::read_to_string(file).unwrap();
-    let pact = pact_runtime::pact_core::model::read_pact(&text, &file.display().to_string()).unwrap();
+    let pact =
+        pact_runtime::pact_core::model::read_pact(&text, &file.display().to_string()).unwrap();
     StubServer::start(vec![pact], StubOptions::default()).expect("stub provider")
 }
 
 #[test]
 fn official_clients_publish_verify_and_ask_can_i_deploy() {
-    let Some(rust_cli) = peers::reference_cli("official-clients") else { return };
+    let Some(rust_cli) = peers::reference_cli("official-clients") else {
+        return;
+    };
     let ruby_cli = peers::ruby_broker_cli("official-clients");
     let dir = temp_dir("official-clients");
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -120,17 +123,46 @@ fn official_clients_publish_verify_and_ask_can_i_deploy() {
     let v2 = write_pact(&dir.0.join("v2"), "10.99");
     let published = run(
         &rust_cli,
-        &["broker", "publish", v1.parent().unwrap().to_str().unwrap(), "-b", &url, "--consumer-app-version", "1", "--branch", "main"],
+        &[
+            "broker",
+            "publish",
+            v1.parent().unwrap().to_str().unwrap(),
+            "-b",
+            &url,
+            "--consumer-app-version",
+            "1",
+            "--branch",
+            "main",
+        ],
     );
     assert!(ok(&published), "the Rust CLI publishes");
     let published = match &ruby_cli {
         Some(ruby) => run(
             ruby,
-            &["publish", v2.parent().unwrap().to_str().unwrap(), "-b", &url, "--consumer-app-version", "2", "--branch", "feat-x"],
+            &[
+                "publish",
+                v2.parent().unwrap().to_str().unwrap(),
+                "-b",
+                &url,
+                "--consumer-app-version",
+                "2",
+                "--branch",
+                "feat-x",
+            ],
         ),
         None => run(
             &rust_cli,
-            &["broker", "publish", v2.parent().unwrap().to_str().unwrap(), "-b", &url, "--consumer-app-version", "2", "--branch", "feat-x"],
+            &[
+                "broker",
+                "publish",
+                v2.parent().unwrap().to_str().unwrap(),
+                "-b",
+                &url,
+                "--consumer-app-version",
+                "2",
+                "--branch",
+                "feat-x",
+            ],
         ),
     };
     assert!(ok(&published), "the second publish succeeds");
@@ -138,51 +170,175 @@ fn official_clients_publish_verify_and_ask_can_i_deploy() {
     // The reference verifier verifies the main-branch pact from the broker, with pending,
     // and publishes: provider version P1 is faithful to version 1.
     let faithful = provider(&v1);
-    let port = faithful.url().rsplit(':').next().unwrap().trim_end_matches('/').to_string();
+    let port = faithful
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
     let verified = run(
         &rust_cli,
-        &["verifier", "--broker-url", &url, "--user", USER, "--password", PASSWORD, "--provider-name", "API",
-          "--hostname", "127.0.0.1", "--port", &port,
-          "--consumer-version-selectors", r#"{"mainBranch":true}"#, "--enable-pending",
-          "--provider-version", "P1", "--provider-branch", "main", "--publish"],
+        &[
+            "verifier",
+            "--broker-url",
+            &url,
+            "--user",
+            USER,
+            "--password",
+            PASSWORD,
+            "--provider-name",
+            "API",
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--consumer-version-selectors",
+            r#"{"mainBranch":true}"#,
+            "--enable-pending",
+            "--provider-version",
+            "P1",
+            "--provider-branch",
+            "main",
+            "--publish",
+        ],
     );
     assert!(ok(&verified), "P1 verifies version 1");
     drop(faithful);
 
     // Provider version P2 answers as version 2 expects, so it breaks version 1.
     let broken = provider(&v2);
-    let port = broken.url().rsplit(':').next().unwrap().trim_end_matches('/').to_string();
+    let port = broken
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
     let verified = run(
         &rust_cli,
-        &["verifier", "--broker-url", &url, "--user", USER, "--password", PASSWORD, "--provider-name", "API",
-          "--hostname", "127.0.0.1", "--port", &port,
-          "--consumer-version-selectors", r#"{"mainBranch":true}"#,
-          "--provider-version", "P2", "--provider-branch", "main", "--publish"],
+        &[
+            "verifier",
+            "--broker-url",
+            &url,
+            "--user",
+            USER,
+            "--password",
+            PASSWORD,
+            "--provider-name",
+            "API",
+            "--hostname",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--consumer-version-selectors",
+            r#"{"mainBranch":true}"#,
+            "--provider-version",
+            "P2",
+            "--provider-branch",
+            "main",
+            "--publish",
+        ],
     );
     assert!(!ok(&verified), "P2 fails version 1");
     drop(broken);
 
     let can = |cli: &Path, ruby: bool, pacticipant: &str, version: &str, extra: &[&str]| {
-        let mut args: Vec<&str> = if ruby { vec!["can-i-deploy"] } else { vec!["broker", "can-i-deploy"] };
-        args.extend(["--pacticipant", pacticipant, "--version", version, "-b", &url]);
+        let mut args: Vec<&str> = if ruby {
+            vec!["can-i-deploy"]
+        } else {
+            vec!["broker", "can-i-deploy"]
+        };
+        args.extend([
+            "--pacticipant",
+            pacticipant,
+            "--version",
+            version,
+            "-b",
+            &url,
+        ]);
         args.extend(extra);
         ok(&run(cli, &args))
     };
-    assert!(can(&rust_cli, false, "API", "P1", &[]), "Rust: P1 may deploy");
-    assert!(!can(&rust_cli, false, "API", "P2", &[]), "Rust: P2 may not");
-    assert!(can(&rust_cli, false, "Web", "1", &["--pacticipant", "API", "--version", "P1"]));
+    // Against the latest Web (2, unverified on its feature branch) nothing may deploy, as
+    // the real broker answers; against Web 1, P1 may and P2 may not.
+    assert!(
+        !can(&rust_cli, false, "API", "P1", &[]),
+        "Rust: not with the latest Web"
+    );
+    let with_web_1 = ["--pacticipant", "Web", "--version", "1"];
+    assert!(
+        can(&rust_cli, false, "API", "P1", &with_web_1),
+        "Rust: P1 with Web 1"
+    );
+    assert!(
+        !can(&rust_cli, false, "API", "P2", &with_web_1),
+        "Rust: not P2 with Web 1"
+    );
     if let Some(ruby) = &ruby_cli {
-        assert!(can(ruby, true, "API", "P1", &[]), "Ruby: P1 may deploy");
-        assert!(!can(ruby, true, "API", "P2", &[]), "Ruby: P2 may not");
+        assert!(
+            can(ruby, true, "API", "P1", &with_web_1),
+            "Ruby: P1 with Web 1"
+        );
+        assert!(
+            !can(ruby, true, "API", "P2", &with_web_1),
+            "Ruby: not P2 with Web 1"
+        );
     }
 
     // Record P1 in production; then Web 1 may go to production, Web 2 (unverified) not.
-    assert!(ok(&run(&rust_cli, &["broker", "create-environment", "--name", "production", "--production", "-b", &url])));
-    assert!(ok(&run(&rust_cli, &["broker", "record-deployment", "--pacticipant", "API", "--version", "P1", "--environment", "production", "-b", &url])));
-    assert!(can(&rust_cli, false, "Web", "1", &["--to-environment", "production"]), "Web 1 to production");
-    assert!(!can(&rust_cli, false, "Web", "2", &["--to-environment", "production"]), "Web 2 not to production");
+    assert!(ok(&run(
+        &rust_cli,
+        &[
+            "broker",
+            "create-environment",
+            "--name",
+            "production",
+            "--production",
+            "-b",
+            &url
+        ]
+    )));
+    assert!(ok(&run(
+        &rust_cli,
+        &[
+            "broker",
+            "record-deployment",
+            "--pacticipant",
+            "API",
+            "--version",
+            "P1",
+            "--environment",
+            "production",
+            "-b",
+            &url
+        ]
+    )));
+    assert!(
+        can(
+            &rust_cli,
+            false,
+            "Web",
+            "1",
+            &["--to-environment", "production"]
+        ),
+        "Web 1 to production"
+    );
+    assert!(
+        !can(
+            &rust_cli,
+            false,
+            "Web",
+            "2",
+            &["--to-environment", "production"]
+        ),
+        "Web 2 not to production"
+    );
     if let Some(ruby) = &ruby_cli {
-        assert!(can(ruby, true, "Web", "1", &["--to-environment", "production"]), "Ruby: Web 1 to production");
+        assert!(
+            can(ruby, true, "Web", "1", &["--to-environment", "production"]),
+            "Ruby: Web 1 to production"
+        );
     }
     let _ = stop.send(());
 }

@@ -6,8 +6,8 @@
 
 use super::{ok, ApiError, Reply, Req};
 use crate::domain::selectors::{
-    parse_verification_request, pending_status, select, verification_notices, wip,
-    NoticeContext, PendingStatus, SelectedPact,
+    parse_verification_request, pending_status, select, verification_notices, wip, NoticeContext,
+    PendingStatus, SelectedPact,
 };
 use crate::Broker;
 use base64::Engine as _;
@@ -29,9 +29,10 @@ pub(super) fn encode_metadata(consumer_version: &str, wip: bool) -> String {
 }
 
 pub(super) async fn handle(b: &Broker, req: &Req, provider: &str) -> Result<Reply, ApiError> {
-    let p = b.store.pacticipant(provider).await?.ok_or_else(|| {
-        ApiError::NotFound(format!("No provider with name '{provider}' found"))
-    })?;
+    let p =
+        b.store.pacticipant(provider).await?.ok_or_else(|| {
+            ApiError::NotFound(format!("No provider with name '{provider}' found"))
+        })?;
     let l = req.links();
     let self_link = json!({"href": l.for_verification(provider), "title": "Pacts to be verified"});
     if req.method == Method::GET {
@@ -78,7 +79,14 @@ pub(super) async fn handle(b: &Broker, req: &Req, provider: &str) -> Result<Repl
             } else {
                 PendingStatus::default()
             };
-            entry(req, provider, pact, &status, request.include_pending_status, &ctx)
+            entry(
+                req,
+                provider,
+                pact,
+                &status,
+                request.include_pending_status,
+                &ctx,
+            )
         })
         .collect();
     ok(json!({"_embedded": {"pacts": pacts}, "_links": {"self": self_link}}))
@@ -93,9 +101,9 @@ fn entry(
     ctx: &crate::domain::selectors::ProviderContext,
 ) -> Value {
     let metadata = encode_metadata(&pact.consumer_version, pact.wip);
-    let href = req
-        .links()
-        .pact_version_with_metadata(provider, &pact.consumer, &pact.sha, &metadata);
+    let href =
+        req.links()
+            .pact_version_with_metadata(provider, &pact.consumer, &pact.sha, &metadata);
     let notices: Vec<Value> = verification_notices(
         pact,
         &NoticeContext {
@@ -132,11 +140,16 @@ mod tests {
     #[test]
     fn metadata_is_url_safe_and_names_the_version() {
         let m = encode_metadata("1.0.0+build/7", true);
-        assert!(m.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(m
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(&m)
             .unwrap();
-        assert_eq!(String::from_utf8(decoded).unwrap(), "cv=1%2E0%2E0%2Bbuild%2F7&w=true");
+        assert_eq!(
+            String::from_utf8(decoded).unwrap(),
+            "cv=1%2E0%2E0%2Bbuild%2F7&w=true"
+        );
         assert_ne!(encode_metadata("1", false), encode_metadata("1", true));
     }
 }

@@ -8,7 +8,8 @@ use serde_json::json;
 pub(super) fn get(req: &Req) -> Result<Reply, ApiError> {
     let l = req.links();
     let t = |title: &str, path: &str| templated(title, l.at(path));
-    let plain = |title: &str, path: &str| json!({"title": title, "href": l.at(path), "templated": false});
+    let plain =
+        |title: &str, path: &str| json!({"title": title, "href": l.at(path), "templated": false});
     ok(json!({
         "_links": {
             "self": {"title": "Index", "href": l.base()},

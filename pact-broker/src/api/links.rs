@@ -114,7 +114,13 @@ impl<'a> Links<'a> {
         ))
     }
 
-    pub fn verification_result(&self, provider: &str, consumer: &str, sha: &str, id: i64) -> String {
+    pub fn verification_result(
+        &self,
+        provider: &str,
+        consumer: &str,
+        sha: &str,
+        id: i64,
+    ) -> String {
         format!(
             "{}/verification-results/{id}",
             self.pact_version(provider, consumer, sha)
@@ -126,7 +132,10 @@ impl<'a> Links<'a> {
     }
 
     pub fn for_verification(&self, provider: &str) -> String {
-        self.at(&format!("/pacts/provider/{}/for-verification", seg(provider)))
+        self.at(&format!(
+            "/pacts/provider/{}/for-verification",
+            seg(provider)
+        ))
     }
 
     pub fn environments(&self) -> String {

@@ -19,13 +19,14 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub(super) async fn matrix(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
-    let query = parse_matrix_query(&req.query).map_err(|e| ApiError::BadRequest(json!(e.messages)))?;
+    let query =
+        parse_matrix_query(&req.query).map_err(|e| ApiError::BadRequest(json!(e.messages)))?;
     evaluate(b, req, &query, "/matrix").await
 }
 
 pub(super) async fn can_i_deploy(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
-    let query =
-        parse_can_i_deploy_query(&req.query).map_err(|e| ApiError::BadRequest(json!(e.messages)))?;
+    let query = parse_can_i_deploy_query(&req.query)
+        .map_err(|e| ApiError::BadRequest(json!(e.messages)))?;
     evaluate(b, req, &query, "/can-i-deploy").await
 }
 
@@ -117,7 +118,10 @@ async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<
     for (p, s) in pacticipants.iter().zip(&q.selectors) {
         let (scope, numbers) = if s.only_pacticipant_name() {
             let latest = b.store.latest_version(&p.name, None).await?;
-            (VersionScope::Any, latest.map(|v| vec![v.number]).unwrap_or_default())
+            (
+                VersionScope::Any,
+                latest.map(|v| vec![v.number]).unwrap_or_default(),
+            )
         } else {
             let versions = b.store.matrix_selector_versions(p.id, s).await?;
             (
@@ -144,7 +148,11 @@ async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<
     let mut integrations: BTreeSet<IntegrationRef> = BTreeSet::new();
     for &id in &specified {
         for i in b.store.integrations_of(id).await? {
-            let other = if i.consumer_id == id { i.provider_id } else { i.consumer_id };
+            let other = if i.consumer_id == id {
+                i.provider_id
+            } else {
+                i.consumer_id
+            };
             if specified.contains(&other) || q.target.is_some() || single {
                 integrations.insert(i);
             }
@@ -162,7 +170,9 @@ async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<
                 Some(target) => {
                     let selector = inferred_selector(target, name);
                     let versions = match target {
-                        Target::Environment(e) => b.store.deployed_or_released_versions(id, e).await?,
+                        Target::Environment(e) => {
+                            b.store.deployed_or_released_versions(id, e).await?
+                        }
                         _ => b.store.matrix_selector_versions(id, &selector).await?,
                     };
                     let scope = VersionScope::Only(versions.iter().map(|v| v.id).collect());
@@ -189,12 +199,22 @@ async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<
         let consumer_named = specified.contains(&i.consumer_id);
         // A consumer nobody named, with any version, only shows where it was verified.
         let unverified = consumer_named || !matches!(cs, VersionScope::Any);
-        let rows = b.store.matrix_rows(i, cs, ps, q.latestby, unverified).await?;
-        if rows.is_empty() && consumer_named && ps.is_empty() && !specified.contains(&i.provider_id) {
+        let rows = b
+            .store
+            .matrix_rows(i, cs, ps, q.latestby, unverified)
+            .await?;
+        if rows.is_empty() && consumer_named && ps.is_empty() && !specified.contains(&i.provider_id)
+        {
             // The consumer versions need this provider, which has no version in the target.
             let needed = b
                 .store
-                .matrix_rows(i, cs, &VersionScope::Any, Some(crate::domain::query::LatestBy::Cvp), true)
+                .matrix_rows(
+                    i,
+                    cs,
+                    &VersionScope::Any,
+                    Some(crate::domain::query::LatestBy::Cvp),
+                    true,
+                )
                 .await?;
             if !needed.is_empty() {
                 missing.push(Integration {
@@ -219,7 +239,10 @@ async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<
     let mut extra: HashMap<Key, (String, i64, Option<i64>)> = HashMap::new();
     let mut rows = Vec::with_capacity(records.len());
     for r in records {
-        extra.insert(key(&r.row), (r.sha, r.consumer_version_id, r.provider_version_id));
+        extra.insert(
+            key(&r.row),
+            (r.sha, r.consumer_version_id, r.provider_version_id),
+        );
         rows.push(r.row);
     }
     let evaluated = mark_ignored(dedupe(rows, q.latestby), &q.ignore);
@@ -271,7 +294,13 @@ async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<
                 .get(&key(&r.row))
                 .map(|(s, c, p)| (s.as_str(), Some(*c), *p))
                 .unwrap_or(("", None, None));
-            let mut row = row_json(req, &r.row, sha, cv.and_then(|id| details.get(&id)), pv.and_then(|id| details.get(&id)));
+            let mut row = row_json(
+                req,
+                &r.row,
+                sha,
+                cv.and_then(|id| details.get(&id)),
+                pv.and_then(|id| details.get(&id)),
+            );
             if r.ignored {
                 row["ignored"] = json!(true);
             }
@@ -291,7 +320,12 @@ async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<
     }))
 }
 
-fn version_json(req: &Req, pacticipant: &str, number: &str, details: Option<&VersionDetails>) -> Value {
+fn version_json(
+    req: &Req,
+    pacticipant: &str,
+    number: &str,
+    details: Option<&VersionDetails>,
+) -> Value {
     let l = req.links();
     let empty = VersionDetails::default();
     let d = details.unwrap_or(&empty);
@@ -314,7 +348,11 @@ fn version_json(req: &Req, pacticipant: &str, number: &str, details: Option<&Ver
         .deployed_to
         .iter()
         .map(|e| json!({"name": e, "deployed": true}))
-        .chain(d.released_to.iter().map(|e| json!({"name": e, "released": true})))
+        .chain(
+            d.released_to
+                .iter()
+                .map(|e| json!({"name": e, "released": true})),
+        )
         .collect();
     json!({
         "number": number,

@@ -49,16 +49,17 @@ impl Req {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(json!({}));
         }
-        serde_json::from_slice(&self.body).map_err(|e| {
-            ApiError::BadRequest(json!({"body": [format!("is not valid JSON: {e}")]}))
-        })
+        serde_json::from_slice(&self.body)
+            .map_err(|e| ApiError::BadRequest(json!({"body": [format!("is not valid JSON: {e}")]})))
     }
 
     /// The body as a JSON object.
     pub fn json_object(&self) -> Result<serde_json::Map<String, Value>, ApiError> {
         match self.json()? {
             Value::Object(map) => Ok(map),
-            _ => Err(ApiError::BadRequest(json!({"body": ["must be a JSON object"]}))),
+            _ => Err(ApiError::BadRequest(
+                json!({"body": ["must be a JSON object"]}),
+            )),
         }
     }
 
@@ -234,15 +235,21 @@ async fn route(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
         | ("GET", ["pacts", "provider", p, "consumer", c, "pact-version", sha, "metadata", _]) => {
             pacts::by_sha(b, req, p, c, sha).await
         }
-        ("POST", ["pacts", "provider", p, "consumer", c, "pact-version", sha, "verification-results"])
+        (
+            "POST",
+            ["pacts", "provider", p, "consumer", c, "pact-version", sha, "verification-results"],
+        )
         | (
             "POST",
             ["pacts", "provider", p, "consumer", c, "pact-version", sha, "metadata", _, "verification-results"],
         ) => verification_results::create(b, req, p, c, sha).await,
-        ("GET", ["pacts", "provider", p, "consumer", c, "pact-version", sha, "verification-results", id]) => {
-            verification_results::get(b, req, p, c, sha, id).await
+        (
+            "GET",
+            ["pacts", "provider", p, "consumer", c, "pact-version", sha, "verification-results", id],
+        ) => verification_results::get(b, req, p, c, sha, id).await,
+        ("GET", ["pacts", "provider", p, "latest"]) => {
+            pacts::latest_for_provider(b, req, p, None).await
         }
-        ("GET", ["pacts", "provider", p, "latest"]) => pacts::latest_for_provider(b, req, p, None).await,
         ("GET", ["pacts", "provider", p, "latest", tag]) => {
             pacts::latest_for_provider(b, req, p, Some(tag)).await
         }
@@ -281,9 +288,9 @@ async fn route(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
         ("GET", ["matrix"]) => matrix::matrix(b, req).await,
         ("GET", ["can-i-deploy"]) => matrix::can_i_deploy(b, req).await,
 
-        (_, ["environments", ..]) | (_, ["deployed-versions", ..]) | (_, ["released-versions", ..]) => {
-            environments::route(b, req, m, &s).await
-        }
+        (_, ["environments", ..])
+        | (_, ["deployed-versions", ..])
+        | (_, ["released-versions", ..]) => environments::route(b, req, m, &s).await,
         (_, ["pacticipants", _, "versions", _, "deployed-versions" | "released-versions", ..]) => {
             environments::route(b, req, m, &s).await
         }

@@ -43,7 +43,10 @@ pub(super) async fn version_json(b: &Broker, req: &Req, v: &Version) -> Result<V
             .iter()
             .map(|e| {
                 named(
-                    &format!("Record {kind} to {}", e.display_name.as_deref().unwrap_or(&e.name)),
+                    &format!(
+                        "Record {kind} to {}",
+                        e.display_name.as_deref().unwrap_or(&e.name)
+                    ),
                     &e.name,
                     format!(
                         "{}/{}-versions/environment/{}",
@@ -128,7 +131,9 @@ pub(super) async fn list(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
     }
     let links: Vec<Value> = items
         .iter()
-        .map(|p| json!({"href": p["_links"]["self"]["href"], "title": p["name"], "name": p["name"]}))
+        .map(
+            |p| json!({"href": p["_links"]["self"]["href"], "title": p["name"], "name": p["name"]}),
+        )
         .collect();
     ok(json!({
         "_embedded": {"pacticipants": items.clone()},
@@ -263,7 +268,9 @@ pub(super) async fn get_tag(
         .await?
         .ok_or_else(|| missing_version(p, v))?;
     if !version.tags.iter().any(|x| x == t) {
-        return Err(ApiError::NotFound(format!("Version {v} of {p} has no tag {t}")));
+        return Err(ApiError::NotFound(format!(
+            "Version {v} of {p} has no tag {t}"
+        )));
     }
     ok(tag_json(req, p, v, t))
 }
@@ -299,6 +306,8 @@ pub(super) async fn delete_branch(b: &Broker, p: &str, branch: &str) -> Result<R
     if b.store.delete_branch(p, branch).await? {
         no_content()
     } else {
-        Err(ApiError::NotFound(format!("No branch {branch} of {p} found")))
+        Err(ApiError::NotFound(format!(
+            "No branch {branch} of {p} found"
+        )))
     }
 }

@@ -30,7 +30,10 @@ pub(super) fn pact_json_at(
         Some(m) => l.pact_version_with_metadata(&r.provider, &r.consumer, &r.sha, m),
         None => l.pact_version(&r.provider, &r.consumer, &r.sha),
     };
-    let title = format!("Pact between {} ({}) and {}", r.consumer, r.consumer_version, r.provider);
+    let title = format!(
+        "Pact between {} ({}) and {}",
+        r.consumer, r.consumer_version, r.provider
+    );
     let links = json!({
         "self": named("Pact", &title, l.pact_for_version(&r.provider, &r.consumer, &r.consumer_version)),
         "pb:consumer": named("Consumer", &r.consumer, l.pacticipant(&r.consumer)),
@@ -63,9 +66,7 @@ pub(super) fn pact_json_at(
 }
 
 fn not_found(provider: &str, consumer: &str, what: &str) -> ApiError {
-    ApiError::NotFound(format!(
-        "No pact between {consumer} and {provider} {what}"
-    ))
+    ApiError::NotFound(format!("No pact between {consumer} and {provider} {what}"))
 }
 
 fn pact_reply(req: &Req, r: &PactRecord, metadata: Option<&str>) -> Result<Reply, ApiError> {
@@ -137,7 +138,9 @@ pub(super) async fn latest_for_provider(
     tag: Option<&str>,
 ) -> Result<Reply, ApiError> {
     if b.store.pacticipant(provider).await?.is_none() {
-        return Err(ApiError::NotFound(format!("No provider with name '{provider}' found")));
+        return Err(ApiError::NotFound(format!(
+            "No provider with name '{provider}' found"
+        )));
     }
     let l = req.links();
     let pacts: Vec<Value> = b
@@ -154,7 +157,11 @@ pub(super) async fn latest_for_provider(
         })
         .collect();
     let self_href = match tag {
-        Some(t) => format!("{}/{}", l.latest_provider_pacts(provider), super::links::seg(t)),
+        Some(t) => format!(
+            "{}/{}",
+            l.latest_provider_pacts(provider),
+            super::links::seg(t)
+        ),
         None => l.latest_provider_pacts(provider),
     };
     let title = match tag {

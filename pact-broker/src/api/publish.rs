@@ -32,7 +32,10 @@ pub(super) async fn contracts(b: &Broker, req: &Req) -> Result<Reply, ApiError> 
         allow_overwrite: b.config.allow_dangerous_contract_modification,
     };
     let outcome = b.store.publish(&publication).await?;
-    Ok(hal(StatusCode::OK, publish_reply(req, &publication, &outcome)))
+    Ok(hal(
+        StatusCode::OK,
+        publish_reply(req, &publication, &outcome),
+    ))
 }
 
 /// `PUT /pacts/provider/{p}/consumer/{c}/version/{v}` with the pact as the body: the API
@@ -82,7 +85,9 @@ fn check_names(pact: &Value, consumer: &str, provider: &str) -> Result<(), ApiEr
             Some(name) => {
                 errors.insert(
                     role.to_string(),
-                    json!([format!("name in pact '{name}' does not match {role} name in path '{expected}'")]),
+                    json!([format!(
+                        "name in pact '{name}' does not match {role} name in path '{expected}'"
+                    )]),
                 );
             }
             None => {

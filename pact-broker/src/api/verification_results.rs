@@ -146,7 +146,10 @@ mod tests {
 
     #[test]
     fn a_result_needs_success_and_a_provider_version() {
-        assert_eq!(errors(json!({"success": true, "providerApplicationVersion": "1"})), json!({}));
+        assert_eq!(
+            errors(json!({"success": true, "providerApplicationVersion": "1"})),
+            json!({})
+        );
         assert_eq!(
             errors(json!({})),
             json!({"success": ["can't be blank"], "providerApplicationVersion": ["can't be blank"]})

@@ -143,7 +143,9 @@ fn migrations(files: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::Mig
 /// The SQLite backend.
 pub mod sqlite {
     use super::*;
-    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+    use sqlx::sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    };
     use std::str::FromStr;
 
     type Db = sqlx::Sqlite;

@@ -29,12 +29,24 @@ pub async fn get(url: &str) -> (u16, Value) {
 }
 
 /// Publishes `pact` for consumer version `version`; returns the content sha.
-pub async fn publish(base: &str, pact: &Value, version: &str, branch: Option<&str>, tags: &[&str]) -> String {
+pub async fn publish(
+    base: &str,
+    pact: &Value,
+    version: &str,
+    branch: Option<&str>,
+    tags: &[&str],
+) -> String {
     let body = crate::support::publish_body(pact, version, branch, tags);
-    let (status, reply) =
-        send(reqwest::Method::POST, &format!("{base}/contracts/publish"), Some(&body)).await;
+    let (status, reply) = send(
+        reqwest::Method::POST,
+        &format!("{base}/contracts/publish"),
+        Some(&body),
+    )
+    .await;
     assert_eq!(status, 200, "{reply}");
-    let href = reply["_links"]["pb:contracts"][0]["href"].as_str().expect("contract href");
+    let href = reply["_links"]["pb:contracts"][0]["href"]
+        .as_str()
+        .expect("contract href");
     let (status, served) = get(href).await;
     assert_eq!(status, 200, "{served}");
     served["_links"]["pb:pact-version"]["name"]
@@ -51,10 +63,20 @@ pub async fn branch(base: &str, pacticipant: &str, branch: &str, version: &str) 
 }
 
 /// Publishes a verification result of content `sha`; returns its self href.
-pub async fn verify(base: &str, provider: &str, consumer: &str, sha: &str, version: &str, success: bool) -> String {
+pub async fn verify(
+    base: &str,
+    provider: &str,
+    consumer: &str,
+    sha: &str,
+    version: &str,
+    success: bool,
+) -> String {
     let url = format!("{base}/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}/verification-results");
     let body = json!({"success": success, "providerApplicationVersion": version});
     let (status, reply) = send(reqwest::Method::POST, &url, Some(&body)).await;
     assert_eq!(status, 201, "{reply}");
-    reply["_links"]["self"]["href"].as_str().expect("href").to_string()
+    reply["_links"]["self"]["href"]
+        .as_str()
+        .expect("href")
+        .to_string()
 }

@@ -38,7 +38,13 @@ enum Bind<'a> {
 
 /// The id of the environment `name`, created (non-production) if missing.
 pub async fn environment(url: &str, name: &str) -> i64 {
-    if let Some(id) = exec(url, "SELECT id FROM environments WHERE name = $1", &[Bind::Text(name)]).await {
+    if let Some(id) = exec(
+        url,
+        "SELECT id FROM environments WHERE name = $1",
+        &[Bind::Text(name)],
+    )
+    .await
+    {
         return id;
     }
     let now = pact_broker::store::now();
@@ -58,9 +64,13 @@ pub async fn environment(url: &str, name: &str) -> i64 {
 }
 
 async fn version_ids(url: &str, pacticipant: &str, version: &str) -> (i64, i64) {
-    let p = exec(url, "SELECT id FROM pacticipants WHERE name = $1", &[Bind::Text(pacticipant)])
-        .await
-        .expect("pacticipant exists");
+    let p = exec(
+        url,
+        "SELECT id FROM pacticipants WHERE name = $1",
+        &[Bind::Text(pacticipant)],
+    )
+    .await
+    .expect("pacticipant exists");
     let v = exec(
         url,
         "SELECT id FROM versions WHERE pacticipant_id = $1 AND number = $2",

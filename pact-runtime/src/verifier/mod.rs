@@ -853,7 +853,8 @@ fn encode_path(path: &str) -> String {
     while let Some(i) = rest.find('%') {
         out.push_str(&utf8_percent_encode(&rest[..i], PATH).to_string());
         let after = &rest.as_bytes()[i + 1..];
-        let escape = after.len() >= 2 && after[0].is_ascii_hexdigit() && after[1].is_ascii_hexdigit();
+        let escape =
+            after.len() >= 2 && after[0].is_ascii_hexdigit() && after[1].is_ascii_hexdigit();
         out.push_str(if escape { "%" } else { "%25" });
         rest = &rest[i + 1..];
     }
