@@ -199,6 +199,7 @@ pub fn translate_java_quoting(source: &str) -> std::borrow::Cow<'_, str> {
 /// assert_eq!(rust_regex_source(r".*\/x\/{name}$"), r".*\/x\/\{name\}$");
 /// assert_eq!(rust_regex_source(r"\d{2,4}"), r"\d{2,4}");
 /// assert_eq!(rust_regex_source(r"[{}]\{"), r"[{}]\{");
+/// assert_eq!(rust_regex_source(r"\p{Lu}{2}"), r"\p{Lu}{2}");
 /// ```
 pub fn rust_regex_source(source: &str) -> std::borrow::Cow<'_, str> {
     let quoted = translate_java_quoting(source);
@@ -215,6 +216,17 @@ pub fn rust_regex_source(source: &str) -> std::borrow::Cow<'_, str> {
                 out.push(c);
                 if let Some((_, next)) = chars.next() {
                     out.push(next);
+                    // `\p{Lu}`, `\P{..}` and `\x{..}` carry their braces with them.
+                    if matches!(next, 'p' | 'P' | 'x')
+                        && chars.peek().is_some_and(|&(_, b)| b == '{')
+                    {
+                        for (_, b) in chars.by_ref() {
+                            out.push(b);
+                            if b == '}' {
+                                break;
+                            }
+                        }
+                    }
                 }
             }
             '[' if !in_class => {
@@ -1155,7 +1167,12 @@ mod tests {
         // Inside a class too, and an escaped backslash before Q starts nothing.
         assert!(Pattern::new(r"[\Q]-\E]+").unwrap().is_match("]-]"));
         assert!(Pattern::new(r"\\Q").unwrap().is_match(r"\Q"));
-        // Unquoted, the same braces are still an error.
-        assert!(Pattern::new(r"\/{provider}").is_err());
+        // Unquoted, braces that start no repetition are literal too, as Ruby reads them
+        // (the Ruby broker client's pacts); real repetitions keep their meaning.
+        let p = Pattern::new(r".*\/{provider}$").unwrap();
+        assert!(p.is_match("http://x/{provider}") && !p.is_match("http://x/p"));
+        assert!(Pattern::new(r"a{2}").unwrap().is_match("aa"));
+        assert!(Pattern::new(r"a{2,}b{,").unwrap().is_match("aaab{,"));
+        assert!(Pattern::new(r"\p{Lu}{2}").unwrap().is_match("AB"));
     }
 }
