@@ -29,17 +29,43 @@ impl Repo {
         &self,
         provider_id: i64,
     ) -> Result<Vec<crate::domain::selectors::PublicationFacts>> {
-        let mut conn = self.pool.acquire().await?;
-        let rows = sqlx::query(
-            "SELECT v.id, c.name, c.main_branch, v.number, pc.sha, pp.created_at \
-             FROM pact_publications pp \
-             JOIN versions v ON v.id = pp.consumer_version_id \
-             JOIN pacticipants c ON c.id = v.pacticipant_id \
-             JOIN pact_contents pc ON pc.id = pp.pact_content_id \
-             WHERE pp.provider_id = $1 ORDER BY v.id",
+        // Five independent reads, run at once on separate connections: the driver's cost
+        // is per row, and each connection has a thread of its own.
+        let by_provider =
+            |sql: &'static str| sqlx::query(sql).bind(provider_id).fetch_all(&self.pool);
+        let (rows, branches, tags, deployed, released) = futures_util::future::try_join5(
+            by_provider(
+                "SELECT v.id, c.name, c.main_branch, v.number, pc.sha, pp.created_at \
+                 FROM pact_publications pp \
+                 JOIN versions v ON v.id = pp.consumer_version_id \
+                 JOIN pacticipants c ON c.id = v.pacticipant_id \
+                 JOIN pact_contents pc ON pc.id = pp.pact_content_id \
+                 WHERE pp.provider_id = $1 ORDER BY v.id",
+            ),
+            by_provider(
+                "SELECT bv.version_id, b.name FROM pact_publications pp \
+                 JOIN branch_versions bv ON bv.version_id = pp.consumer_version_id \
+                 JOIN branches b ON b.id = bv.branch_id \
+                 WHERE pp.provider_id = $1 ORDER BY bv.created_at, b.name",
+            ),
+            by_provider(
+                "SELECT t.version_id, t.name FROM pact_publications pp \
+                 JOIN tags t ON t.version_id = pp.consumer_version_id \
+                 WHERE pp.provider_id = $1 ORDER BY t.created_at, t.name",
+            ),
+            by_provider(
+                "SELECT d.version_id, e.name FROM pact_publications pp \
+                 JOIN deployed_versions d ON d.version_id = pp.consumer_version_id \
+                 JOIN environments e ON e.id = d.environment_id \
+                 WHERE pp.provider_id = $1 AND d.currently_deployed ORDER BY e.name",
+            ),
+            by_provider(
+                "SELECT r.version_id, e.name FROM pact_publications pp \
+                 JOIN released_versions r ON r.version_id = pp.consumer_version_id \
+                 JOIN environments e ON e.id = r.environment_id \
+                 WHERE pp.provider_id = $1 AND r.currently_supported ORDER BY e.name",
+            ),
         )
-        .bind(provider_id)
-        .fetch_all(&mut *conn)
         .await?;
         let mut facts = Vec::with_capacity(rows.len());
         let mut index: std::collections::HashMap<i64, Vec<usize>> = Default::default();
@@ -56,47 +82,9 @@ impl Repo {
                 ..Default::default()
             });
         }
-        if facts.is_empty() {
-            return Ok(facts);
-        }
-        let branches = sqlx::query(
-            "SELECT bv.version_id, b.name FROM pact_publications pp \
-             JOIN branch_versions bv ON bv.version_id = pp.consumer_version_id \
-             JOIN branches b ON b.id = bv.branch_id \
-             WHERE pp.provider_id = $1 ORDER BY bv.created_at, b.name",
-        )
-        .bind(provider_id)
-        .fetch_all(&mut *conn)
-        .await?;
         attach_names(&branches, &index, &mut facts, |f| &mut f.branches)?;
-        let tags = sqlx::query(
-            "SELECT t.version_id, t.name FROM pact_publications pp \
-             JOIN tags t ON t.version_id = pp.consumer_version_id \
-             WHERE pp.provider_id = $1 ORDER BY t.created_at, t.name",
-        )
-        .bind(provider_id)
-        .fetch_all(&mut *conn)
-        .await?;
         attach_names(&tags, &index, &mut facts, |f| &mut f.tags)?;
-        let deployed = sqlx::query(
-            "SELECT d.version_id, e.name FROM pact_publications pp \
-             JOIN deployed_versions d ON d.version_id = pp.consumer_version_id \
-             JOIN environments e ON e.id = d.environment_id \
-             WHERE pp.provider_id = $1 AND d.currently_deployed ORDER BY e.name",
-        )
-        .bind(provider_id)
-        .fetch_all(&mut *conn)
-        .await?;
         attach_names(&deployed, &index, &mut facts, |f| &mut f.deployed_to)?;
-        let released = sqlx::query(
-            "SELECT r.version_id, e.name FROM pact_publications pp \
-             JOIN released_versions r ON r.version_id = pp.consumer_version_id \
-             JOIN environments e ON e.id = r.environment_id \
-             WHERE pp.provider_id = $1 AND r.currently_supported ORDER BY e.name",
-        )
-        .bind(provider_id)
-        .fetch_all(&mut *conn)
-        .await?;
         attach_names(&released, &index, &mut facts, |f| &mut f.released_to)?;
         Ok(facts)
     }
