@@ -35,6 +35,7 @@ pub fn run(args: BrokerArgs) -> Result<ExitCode, Failure> {
             auth,
             allow_dangerous_contract_modification: args.allow_dangerous_contract_modification,
             body_limit: args.body_limit,
+            ..BrokerConfig::default()
         };
         println!("pact broker listening on http://{local}");
         println!("database: {database} ({})", store.backend());

@@ -33,17 +33,28 @@
 //! `cargo pact broker --database postgres://…` processes behind a load balancer, whose
 //! health check is `GET /diagnostic/status/heartbeat` (answered without a database call,
 //! and without credentials when `PACT_BROKER_PUBLIC_HEARTBEAT=true`).
+//!
+//! # Webhooks
+//!
+//! A publication or a verification that fires webhooks writes one row per execution to the
+//! `webhook_executions` outbox once its own transaction has committed. Every broker that
+//! [`serve`]s runs a worker that claims due rows from the database with one atomic
+//! statement, sends their requests, and records the outcome, retrying failures with
+//! exponential backoff ([`WebhookConfig`]). Several brokers on one database execute each row
+//! once; a row claimed by a broker that crashed becomes due again when its claim lapses, so
+//! a restarted broker or another replica finishes it.
 
 mod api;
 pub mod auth;
 pub mod domain;
 pub mod store;
+mod worker;
 
 use auth::AuthConfig;
 use bytes::{Buf, Bytes};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use store::Store;
 use warp::http::{HeaderMap, Method};
 use warp::Filter;
@@ -65,6 +76,8 @@ pub struct BrokerConfig {
     pub allow_dangerous_contract_modification: bool,
     /// The largest request body read, in bytes; a larger one gets 413.
     pub body_limit: usize,
+    /// How webhooks are executed.
+    pub webhooks: WebhookConfig,
 }
 
 impl Default for BrokerConfig {
@@ -74,6 +87,42 @@ impl Default for BrokerConfig {
             auth: AuthConfig::default(),
             allow_dangerous_contract_modification: false,
             body_limit: DEFAULT_BODY_LIMIT,
+            webhooks: WebhookConfig::default(),
+        }
+    }
+}
+
+/// How a broker executes webhooks.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// Whether [`serve`] runs a worker executing webhooks in this process (`true` by
+    /// default). A broker without one still enqueues executions, for the others.
+    pub worker: bool,
+    /// How many attempts an execution gets and how long to wait between them.
+    pub retry: domain::webhook_events::RetryPolicy,
+    /// How often the worker looks for due executions (it is also woken when this process
+    /// enqueues one).
+    pub poll_interval: Duration,
+    /// How long one webhook request may take.
+    pub timeout: Duration,
+    /// How long a claimed execution stays the claiming broker's: past it, another broker
+    /// may execute it (the claimer is taken to have crashed). Longer than `timeout`.
+    pub lease: Duration,
+    /// How many executions the worker claims, and sends concurrently, at once.
+    pub batch: usize,
+}
+
+impl Default for WebhookConfig {
+    /// A worker polling every 200 ms, 10 s per request, 5 attempts 1 s, 2 s, 4 s and 8 s
+    /// apart, a 60 s lease and batches of 10.
+    fn default() -> WebhookConfig {
+        WebhookConfig {
+            worker: true,
+            retry: domain::webhook_events::RetryPolicy::default(),
+            poll_interval: Duration::from_millis(200),
+            timeout: Duration::from_secs(10),
+            lease: Duration::from_secs(60),
+            batch: 10,
         }
     }
 }
@@ -82,13 +131,28 @@ impl Default for BrokerConfig {
 pub struct Broker {
     store: Store,
     config: BrokerConfig,
+    /// Woken when this process enqueues webhook executions.
+    wakeup: tokio::sync::Notify,
+    /// The client webhook requests are sent with.
+    http: reqwest::Client,
 }
 
 impl Broker {
     /// A broker over `store`.
     #[must_use]
     pub fn new(store: Store, config: BrokerConfig) -> Arc<Broker> {
-        Arc::new(Broker { store, config })
+        let http = reqwest::Client::builder()
+            .timeout(config.webhooks.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("pact-broker/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Arc::new(Broker {
+            store,
+            config,
+            wakeup: tokio::sync::Notify::new(),
+            http,
+        })
     }
 
     /// Its storage.
@@ -206,7 +270,8 @@ where
 }
 
 /// Serves the broker on `listener` until `shutdown` completes; requests in flight then
-/// finish before this returns.
+/// finish before this returns. Unless [`WebhookConfig::worker`] is off, a webhook worker
+/// runs alongside; it stops with the server, after the executions it is sending.
 pub async fn serve(
     broker: Arc<Broker>,
     listener: tokio::net::TcpListener,
@@ -216,11 +281,24 @@ pub async fn serve(
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_else(|_| "localhost".to_string());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = broker
+        .config
+        .webhooks
+        .worker
+        .then(|| tokio::spawn(worker::run(broker.clone(), stopped)));
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    };
     warp::serve(routes(broker, local))
         .incoming(listener)
         .graceful(shutdown)
         .run()
         .await;
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod pacticipants;
 mod pacts;
 mod publish;
 mod verification_results;
+mod webhook_triggers;
 mod webhooks;
 
 use crate::auth::Access;

@@ -32,6 +32,7 @@ pub(super) async fn contracts(b: &Broker, req: &Req) -> Result<Reply, ApiError> 
         allow_overwrite: b.config.allow_dangerous_contract_modification,
     };
     let outcome = b.store.publish(&publication).await?;
+    super::webhook_triggers::publication(b, req, &publication, &outcome).await;
     Ok(hal(
         StatusCode::OK,
         publish_reply(req, &publication, &outcome),
@@ -64,6 +65,7 @@ pub(super) async fn legacy(
         allow_overwrite: b.config.allow_dangerous_contract_modification,
     };
     let outcome = b.store.publish(&publication).await?;
+    super::webhook_triggers::publication(b, req, &publication, &outcome).await;
     let record = b
         .store
         .pact_for_version(provider, consumer, version)

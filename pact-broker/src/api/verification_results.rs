@@ -111,6 +111,7 @@ pub(super) async fn create(
         body: Value::Object(body),
     };
     let record = b.store.add_verification(&new).await?;
+    super::webhook_triggers::verification(b, req, &record).await;
     let json = result_json(req, &record);
     let href = json["_links"]["self"]["href"]
         .as_str()

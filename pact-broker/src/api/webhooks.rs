@@ -1,15 +1,28 @@
 //! Webhooks: `POST`/`GET /webhooks`, `POST`/`GET /webhooks/provider/{p}/consumer/{c}` and
-//! `GET`/`PUT`/`DELETE /webhooks/{uuid}`.
+//! `GET`/`PUT`/`DELETE /webhooks/{uuid}`, and executing them: `GET
+//! /webhooks/{uuid}/executions` (the outbox rows of one webhook, newest last) and `POST
+//! /webhooks/{uuid}/execute` (a test: the webhook rendered for its latest pact, sent now).
 //!
 //! Credentials are stored as given and never served back: the request's `password` and the
 //! values of secret headers (`Authorization`, `*token*`) are masked
-//! ([`crate::domain::webhooks::mask_request`]).
+//! ([`crate::domain::webhooks::mask_request`]), and so is a password in a URL.
+//!
+//! `GET /webhooks/{uuid}/executions` answers
+//! `{"_embedded": {"executions": [{id, eventName, status, attempts, nextAttemptAt, request,
+//! lastResponse: {status, body} | null, createdAt, updatedAt}]}, "_links": {self, pb:webhook}}`,
+//! `status` one of `pending`, `succeeded`, `failed`. `POST /webhooks/{uuid}/execute` answers
+//! 200 `{request: {method, url, headers, body}, response: {status, headers, body} | null,
+//! success, logs, _links}` whether the webhook's target succeeded or not (`success` says
+//! which), as the real broker's "execute an unsaved webhook" answers.
 
 use super::links::named;
 use super::{created, no_content, ok, ApiError, Reply, Req};
+use crate::domain::webhook_events::render_request;
 use crate::domain::webhooks::{is_webhook_uuid, mask_request, parse_webhook, title};
 use crate::domain::FieldErrors;
-use crate::store::{new_uuid, NewWebhook, Webhook, WebhookPacticipant};
+use crate::store::{
+    new_uuid, now, redact, ExecutionStatus, NewWebhook, Webhook, WebhookPacticipant,
+};
 use crate::Broker;
 use serde_json::{json, Value};
 
@@ -22,8 +35,11 @@ pub(super) async fn route(b: &Broker, req: &Req, m: &str, s: &[&str]) -> Result<
         ("GET", ["webhooks", uuid]) => get(b, req, uuid).await,
         ("PUT", ["webhooks", uuid]) => put(b, req, uuid).await,
         ("DELETE", ["webhooks", uuid]) => delete(b, uuid).await,
+        ("GET", ["webhooks", uuid, "executions"]) => executions(b, req, uuid).await,
+        ("POST", ["webhooks", uuid, "execute"]) => execute(b, req, uuid).await,
         (_, ["webhooks"])
         | (_, ["webhooks", _])
+        | (_, ["webhooks", _, "executions" | "execute"])
         | (_, ["webhooks", "provider", _, "consumer", _]) => Err(ApiError::MethodNotAllowed),
         _ => Err(ApiError::NotFound(format!(
             "No resource at {m} /{}",
@@ -67,6 +83,14 @@ fn webhook_json(req: &Req, w: &Webhook) -> Value {
                 "href": l.webhook(&w.uuid),
             },
             "pb:webhooks": {"title": "All webhooks", "href": l.webhooks()},
+            "pb:execute": {
+                "title": "Test the execution of the webhook with the latest matching pact by sending a POST request to this URL",
+                "href": format!("{}/execute", l.webhook(&w.uuid)),
+            },
+            "pb:executions": {
+                "title": "The executions of this webhook",
+                "href": format!("{}/executions", l.webhook(&w.uuid)),
+            },
         }
     });
     for (key, side) in [("consumer", &w.consumer), ("provider", &w.provider)] {
@@ -208,4 +232,99 @@ async fn delete(b: &Broker, uuid: &str) -> Result<Reply, ApiError> {
     } else {
         Err(missing_webhook(uuid))
     }
+}
+
+/// A rendered request as served: credentials masked, a password in the URL too.
+fn masked_rendered(request: &Value) -> Value {
+    let mut out = mask_request(request);
+    if let Some(url) = out.get("url").and_then(Value::as_str) {
+        out["url"] = Value::String(redact(url));
+    }
+    if let Some(map) = out.as_object_mut() {
+        map.retain(|_, v| !v.is_null());
+    }
+    out
+}
+
+async fn executions(b: &Broker, req: &Req, uuid: &str) -> Result<Reply, ApiError> {
+    let w = b
+        .store
+        .webhook(uuid)
+        .await?
+        .ok_or_else(|| missing_webhook(uuid))?;
+    let l = req.links();
+    let rows = b.store.webhook_executions(uuid).await?;
+    let executions: Vec<Value> = rows
+        .iter()
+        .map(|e| {
+            let mut out = json!({
+                "id": e.id,
+                "eventName": e.event,
+                "status": e.status.as_str(),
+                "attempts": e.attempts,
+                "request": masked_rendered(&e.request),
+                "lastResponse": match (&e.last_response_status, &e.last_response_body) {
+                    (None, None) => Value::Null,
+                    (status, body) => json!({"status": status, "body": body}),
+                },
+                "createdAt": e.created_at,
+                "updatedAt": e.updated_at,
+            });
+            if e.status == ExecutionStatus::Pending {
+                out["nextAttemptAt"] = json!(e.next_attempt_at);
+            }
+            out
+        })
+        .collect();
+    let href = format!("{}/executions", l.webhook(uuid));
+    ok(json!({
+        "_embedded": {"executions": executions},
+        "_links": {
+            "self": {"title": "Webhook executions", "href": href},
+            "pb:webhook": {
+                "title": title(w.description.as_deref(), w.consumer.as_ref(), w.provider.as_ref()),
+                "href": l.webhook(uuid),
+            },
+        }
+    }))
+}
+
+/// `POST /webhooks/{uuid}/execute`: renders the webhook for its latest pact and sends it
+/// now, outside the outbox (nothing is recorded).
+async fn execute(b: &Broker, req: &Req, uuid: &str) -> Result<Reply, ApiError> {
+    let w = b
+        .store
+        .webhook(uuid)
+        .await?
+        .ok_or_else(|| missing_webhook(uuid))?;
+    let ctx = super::webhook_triggers::sample_context(b, req, &w).await?;
+    let rendered = render_request(&w.request, &ctx);
+    let sent = crate::worker::send(&b.http, &rendered).await;
+    let success = sent.success();
+    let request = masked_rendered(&rendered.to_json());
+    let mut logs = format!(
+        "[{}] INFO: {} {}\n",
+        now(),
+        rendered.method,
+        redact(&rendered.url)
+    );
+    match sent.status {
+        Some(status) => logs.push_str(&format!("[{}] INFO: HTTP {status}\n", now())),
+        None => logs.push_str(&format!("[{}] ERROR: {}\n", now(), sent.body)),
+    }
+    let response = match sent.status {
+        Some(status) => json!({
+            "status": status,
+            "headers": sent.headers.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect::<serde_json::Map<_, _>>(),
+            "body": sent.body,
+        }),
+        None => Value::Null,
+    };
+    ok(json!({
+        "request": request,
+        "response": response,
+        "success": success,
+        "logs": logs,
+        "_links": {"pb:webhook": {"href": req.links().webhook(uuid)}},
+    }))
 }

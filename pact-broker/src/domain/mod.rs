@@ -14,12 +14,15 @@
 //! * [`environments`]: environment bodies, application instances, and ending a deployment or
 //!   a release.
 //! * [`webhooks`]: webhook bodies, their events, and masking credentials.
+//! * [`webhook_events`]: which events publications and verifications raise, which webhooks
+//!   they fire, rendering `${pactbroker.…}` templates, and retrying failed executions.
 
 pub mod content;
 pub mod environments;
 pub mod matrix;
 pub mod query;
 pub mod selectors;
+pub mod webhook_events;
 pub mod webhooks;
 
 use std::collections::BTreeMap;

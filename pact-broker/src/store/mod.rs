@@ -90,7 +90,31 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// ```
 #[must_use]
 pub fn now() -> String {
-    let t = pact_core::datetime::DateTime::now_utc();
+    format_time(&pact_core::datetime::DateTime::now_utc())
+}
+
+/// The time `delay` from now, as the broker stores times (see [`now`]).
+///
+/// ```
+/// use std::time::Duration;
+/// let (now, later) = (pact_broker::store::now(), pact_broker::store::time_after(Duration::from_secs(60)));
+/// assert!(later > now);
+/// ```
+#[must_use]
+pub fn time_after(delay: Duration) -> String {
+    let now = pact_core::datetime::DateTime::now_utc();
+    let nanos = u64::from(now.nanosecond) + u64::from(delay.subsec_nanos());
+    let secs = now
+        .to_unix()
+        .saturating_add(i64::try_from(delay.as_secs()).unwrap_or(i64::MAX / 2))
+        .saturating_add((nanos / 1_000_000_000) as i64);
+    format_time(&pact_core::datetime::DateTime::from_unix(
+        secs,
+        (nanos % 1_000_000_000) as u32,
+    ))
+}
+
+fn format_time(t: &pact_core::datetime::DateTime) -> String {
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
         t.year,
@@ -161,7 +185,23 @@ pub mod sqlite {
             "deployments and webhooks",
             include_str!("../../migrations/sqlite/0002_deployments_webhooks.sql"),
         ),
+        (
+            3,
+            "webhook executions",
+            include_str!("../../migrations/sqlite/0003_webhook_executions.sql"),
+        ),
     ];
+
+    /// Claims up to `$3` due webhook executions until `$1` (the time now is `$2`), in one
+    /// statement under `BEGIN IMMEDIATE`: SQLite lets one writer in at a time, so two
+    /// brokers on one file never claim the same row. Paired with the PostgreSQL one.
+    const CLAIM_DUE_EXECUTIONS: &str = "UPDATE webhook_executions \
+         SET claimed_until = $1, updated_at = $2 \
+         WHERE id IN (SELECT id FROM webhook_executions \
+             WHERE status = 'pending' AND next_attempt_at <= $2 \
+               AND (claimed_until IS NULL OR claimed_until <= $2) \
+             ORDER BY id LIMIT $3) \
+         RETURNING id, webhook_uuid, event_name, request, attempts";
 
     include!("repo/mod.rs");
     include!("repo/pacticipants.rs");
@@ -169,6 +209,7 @@ pub mod sqlite {
     include!("repo/verifications.rs");
     include!("repo/environments.rs");
     include!("repo/webhooks.rs");
+    include!("repo/webhook_executions.rs");
     include!("repo/for_verification.rs");
     include!("repo/matrix.rs");
 
@@ -214,7 +255,23 @@ pub mod postgres {
             "deployments and webhooks",
             include_str!("../../migrations/postgres/0002_deployments_webhooks.sql"),
         ),
+        (
+            3,
+            "webhook executions",
+            include_str!("../../migrations/postgres/0003_webhook_executions.sql"),
+        ),
     ];
+
+    /// Claims up to `$3` due webhook executions until `$1` (the time now is `$2`), in one
+    /// statement: `FOR UPDATE SKIP LOCKED` makes brokers claiming at once take disjoint
+    /// rows, so each row is executed by one broker. Paired with the SQLite one.
+    const CLAIM_DUE_EXECUTIONS: &str = "UPDATE webhook_executions \
+         SET claimed_until = $1, updated_at = $2 \
+         WHERE id IN (SELECT id FROM webhook_executions \
+             WHERE status = 'pending' AND next_attempt_at <= $2 \
+               AND (claimed_until IS NULL OR claimed_until <= $2) \
+             ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+         RETURNING id, webhook_uuid, event_name, request, attempts";
 
     include!("repo/mod.rs");
     include!("repo/pacticipants.rs");
@@ -222,6 +279,7 @@ pub mod postgres {
     include!("repo/verifications.rs");
     include!("repo/environments.rs");
     include!("repo/webhooks.rs");
+    include!("repo/webhook_executions.rs");
     include!("repo/for_verification.rs");
     include!("repo/matrix.rs");
 
@@ -427,8 +485,27 @@ operations! {
     /// Creates the webhook with this UUID, or replaces it; `true` when it was created.
     /// [`StoreError::NotFound`] when a pacticipant it names does not exist.
     fn save_webhook(&self, uuid: &str, webhook: &NewWebhook) -> (Webhook, bool);
-    /// Deletes a webhook; `false` when there was none.
+    /// Deletes a webhook with its executions; `false` when there was none.
     fn delete_webhook(&self, uuid: &str) -> bool;
+}
+
+// The webhook outbox: executions are enqueued after the publication or verification that
+// fired them committed, and claimed from the database by whichever broker's worker gets
+// them first (see `CLAIM_DUE_EXECUTIONS`, the one statement written per backend).
+operations! {
+    /// Enqueues executions, due now; the number enqueued.
+    fn enqueue_webhook_executions(&self, executions: &[NewExecution]) -> usize;
+    /// Atomically claims up to `limit` due executions (pending, due, unclaimed or with a
+    /// lapsed claim) for `lease`: no other broker gets them until the lease ends.
+    fn claim_webhook_executions(&self, limit: i64, lease: Duration) -> Vec<ClaimedExecution>;
+    /// Records an attempt of execution `id` and releases its claim: succeeded, pending
+    /// again in `retry_in`, or failed when the attempt failed and `retry_in` is `None`.
+    fn record_webhook_attempt(&self, id: i64, outcome: &AttemptOutcome, retry_in: Option<Duration>) -> ();
+    /// The executions of one webhook, oldest first.
+    fn webhook_executions(&self, uuid: &str) -> Vec<WebhookExecution>;
+    /// Whether the consumer version before `version` published the content `sha` for this
+    /// provider too, and whether that content was ever verified successfully.
+    fn content_history(&self, provider: &str, consumer: &str, version: &str, sha: &str) -> ContentHistory;
 }
 
 operations! {

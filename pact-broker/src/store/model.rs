@@ -311,3 +311,109 @@ pub struct Webhook {
     /// When it last changed.
     pub updated_at: String,
 }
+
+/// A webhook execution to enqueue: one webhook fired by one event, its request rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewExecution {
+    /// The webhook's UUID.
+    pub webhook_uuid: String,
+    /// The event that fired it.
+    pub event: String,
+    /// The rendered request (`RenderedRequest::to_json`), credentials included.
+    pub request: Value,
+}
+
+/// Where an execution stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionStatus {
+    /// Not attempted yet, or to be attempted again.
+    Pending,
+    /// An attempt got a 2xx.
+    Succeeded,
+    /// Every attempt failed.
+    Failed,
+}
+
+impl ExecutionStatus {
+    /// As stored and served: `pending`, `succeeded`, `failed`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Pending => "pending",
+            ExecutionStatus::Succeeded => "succeeded",
+            ExecutionStatus::Failed => "failed",
+        }
+    }
+
+    /// Read back from [`ExecutionStatus::as_str`]; anything else is `Pending`.
+    #[must_use]
+    pub fn parse(s: &str) -> ExecutionStatus {
+        match s {
+            "succeeded" => ExecutionStatus::Succeeded,
+            "failed" => ExecutionStatus::Failed,
+            _ => ExecutionStatus::Pending,
+        }
+    }
+}
+
+/// An execution a worker claimed: it is its to attempt until the claim lapses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedExecution {
+    /// Row id.
+    pub id: i64,
+    /// The webhook's UUID.
+    pub webhook_uuid: String,
+    /// The event that fired it.
+    pub event: String,
+    /// The rendered request, credentials included.
+    pub request: Value,
+    /// The attempts made before this one.
+    pub attempts: i64,
+}
+
+/// What one attempt got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptOutcome {
+    /// Whether it succeeded (a 2xx).
+    pub success: bool,
+    /// The response status, `None` when no response came (connection refused, timeout).
+    pub status: Option<u16>,
+    /// The start of the response body, or why there was no response.
+    pub body: String,
+}
+
+/// A recorded execution, as `GET /webhooks/{uuid}/executions` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookExecution {
+    /// Row id.
+    pub id: i64,
+    /// The webhook's UUID.
+    pub webhook_uuid: String,
+    /// The event that fired it.
+    pub event: String,
+    /// The rendered request, credentials included (the API masks them).
+    pub request: Value,
+    /// Where it stands.
+    pub status: ExecutionStatus,
+    /// The attempts made.
+    pub attempts: i64,
+    /// When it is next due (while pending).
+    pub next_attempt_at: String,
+    /// The last response's status, when one came.
+    pub last_response_status: Option<i64>,
+    /// The start of the last response's body, or why none came.
+    pub last_response_body: Option<String>,
+    /// When it was enqueued.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+}
+
+/// What a publication's webhook events depend on, for one contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContentHistory {
+    /// Whether the previous consumer version's pact for this provider had the same content.
+    pub same_as_previous: bool,
+    /// Whether some provider version verified this content successfully.
+    pub verified_successfully: bool,
+}

@@ -142,6 +142,10 @@ impl Repo {
 
     pub(crate) async fn delete_webhook(&self, uuid: &str) -> Result<bool> {
         let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM webhook_executions WHERE webhook_uuid = $1")
+            .bind(uuid)
+            .execute(&mut *tx)
+            .await?;
         let deleted = sqlx::query("DELETE FROM webhooks WHERE uuid = $1")
             .bind(uuid)
             .execute(&mut *tx)
