@@ -7,31 +7,7 @@ mod support;
 use pact_broker::auth::{AuthConfig, BasicUser};
 use pact_broker::BrokerConfig;
 use serde_json::{json, Value};
-use support::{backends, pact, publish_body, TestBroker};
-
-async fn send(
-    client: &reqwest::Client,
-    method: reqwest::Method,
-    url: &str,
-    body: Option<&Value>,
-) -> (u16, Value, reqwest::header::HeaderMap) {
-    let mut req = client
-        .request(method, url)
-        .header("Accept", "application/hal+json");
-    if let Some(b) = body {
-        req = req.json(b);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap();
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
-    (status, value, headers)
-}
+use support::{backends, pact, publish_body, send, TestBroker};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publish_then_read_back_verify_and_list() {
@@ -41,7 +17,7 @@ async fn publish_then_read_back_verify_and_list() {
         let p = pact("Web App", "Pricing Service", &["a request for prices"]);
         let (status, body, headers) = send(
             &c,
-            reqwest::Method::POST,
+            "POST",
             &format!("{}/contracts/publish", b.url),
             Some(&publish_body(&p, "1.0.0", Some("main"), &["dev"])),
         )
@@ -66,7 +42,7 @@ async fn publish_then_read_back_verify_and_list() {
         assert!(body["logs"].as_array().is_some_and(|l| !l.is_empty()));
 
         // Read back: the content, an `_id` per interaction and the links the verifiers follow.
-        let (status, served, headers) = send(&c, reqwest::Method::GET, &contract, None).await;
+        let (status, served, headers) = send(&c, "GET", &contract, None).await;
         assert_eq!(status, 200);
         assert_eq!(headers["x-pact-consumer-version"], "1.0.0");
         assert_eq!(
@@ -89,7 +65,7 @@ async fn publish_then_read_back_verify_and_list() {
         // The same, latest and by content.
         let (_, latest, _) = send(
             &c,
-            reqwest::Method::GET,
+            "GET",
             &format!(
                 "{}/pacts/provider/Pricing%20Service/consumer/Web%20App/latest",
                 b.url
@@ -101,15 +77,9 @@ async fn publish_then_read_back_verify_and_list() {
         let by_sha = served["_links"]["pb:pact-version"]["href"]
             .as_str()
             .unwrap();
-        let (status, _, _) = send(&c, reqwest::Method::GET, by_sha, None).await;
+        let (status, _, _) = send(&c, "GET", by_sha, None).await;
         assert_eq!(status, 200);
-        let (status, _, _) = send(
-            &c,
-            reqwest::Method::GET,
-            &format!("{by_sha}/metadata/abc"),
-            None,
-        )
-        .await;
+        let (status, _, _) = send(&c, "GET", &format!("{by_sha}/metadata/abc"), None).await;
         assert_eq!(status, 200);
 
         // A verification result: 201 with a Location and a JSON body.
@@ -118,19 +88,18 @@ async fn publish_then_read_back_verify_and_list() {
             "providerApplicationVersion": "P1",
             "testResults": [{"interactionId": served["interactions"][0]["_id"], "success": true}],
         });
-        let (status, body, headers) =
-            send(&c, reqwest::Method::POST, &publish_href, Some(&result)).await;
+        let (status, body, headers) = send(&c, "POST", &publish_href, Some(&result)).await;
         assert_eq!(status, 201, "{body}");
         let self_href = body["_links"]["self"]["href"].as_str().unwrap();
         assert_eq!(headers["location"], self_href);
-        let (status, got, _) = send(&c, reqwest::Method::GET, self_href, None).await;
+        let (status, got, _) = send(&c, "GET", self_href, None).await;
         assert_eq!((status, got["success"].clone()), (200, json!(true)));
         assert_eq!(got["testResults"], result["testResults"]);
 
         // The provider version exists now; the consumer version has its branch and tag.
         let (status, v, _) = send(
             &c,
-            reqwest::Method::GET,
+            "GET",
             &format!("{}/pacticipants/Web%20App/versions/1.0.0", b.url),
             None,
         )
@@ -140,7 +109,7 @@ async fn publish_then_read_back_verify_and_list() {
         assert_eq!(v["_embedded"]["tags"][0]["name"], "dev");
         let (status, p, _) = send(
             &c,
-            reqwest::Method::GET,
+            "GET",
             &format!("{}/pacticipants/Web%20App", b.url),
             None,
         )
@@ -148,7 +117,7 @@ async fn publish_then_read_back_verify_and_list() {
         assert_eq!((status, p["mainBranch"].clone()), (200, json!("main")));
         let (status, _, _) = send(
             &c,
-            reqwest::Method::GET,
+            "GET",
             &format!("{}/pacticipants/Pricing%20Service/versions/P1", b.url),
             None,
         )
@@ -158,7 +127,7 @@ async fn publish_then_read_back_verify_and_list() {
         // The legacy list the verifiers read without selectors carries both link names.
         let (status, list, _) = send(
             &c,
-            reqwest::Method::GET,
+            "GET",
             &format!("{}/pacts/provider/Pricing%20Service/latest", b.url),
             None,
         )
@@ -179,7 +148,7 @@ async fn changed_content_for_a_version_is_refused_and_the_first_kept() {
         let first = pact("Web", "API", &["one"]);
         let (status, _, _) = send(
             &c,
-            reqwest::Method::POST,
+            "POST",
             &url,
             Some(&publish_body(&first, "1", None, &[])),
         )
@@ -188,7 +157,7 @@ async fn changed_content_for_a_version_is_refused_and_the_first_kept() {
         // The same content again, even formatted differently, is idempotent.
         let (status, again, _) = send(
             &c,
-            reqwest::Method::POST,
+            "POST",
             &url,
             Some(&publish_body(&first, "1", None, &[])),
         )
@@ -197,7 +166,7 @@ async fn changed_content_for_a_version_is_refused_and_the_first_kept() {
         let changed = pact("Web", "API", &["one", "two"]);
         let (status, body, _) = send(
             &c,
-            reqwest::Method::POST,
+            "POST",
             &url,
             Some(&publish_body(&changed, "1", None, &[])),
         )
@@ -210,7 +179,7 @@ async fn changed_content_for_a_version_is_refused_and_the_first_kept() {
             .contains("Cannot change the content"));
         let (_, served, _) = send(
             &c,
-            reqwest::Method::GET,
+            "GET",
             &format!("{}/pacts/provider/API/consumer/Web/version/1", b.url),
             None,
         )
@@ -220,11 +189,11 @@ async fn changed_content_for_a_version_is_refused_and_the_first_kept() {
         // onConflict: merge adds the interactions instead.
         let mut merge = publish_body(&pact("Web", "API", &["two"]), "1", None, &[]);
         merge["contracts"][0]["onConflict"] = json!("merge");
-        let (status, body, _) = send(&c, reqwest::Method::POST, &url, Some(&merge)).await;
+        let (status, body, _) = send(&c, "POST", &url, Some(&merge)).await;
         assert_eq!(status, 200, "{body}");
         let (_, served, _) = send(
             &c,
-            reqwest::Method::GET,
+            "GET",
             &format!("{}/pacts/provider/API/consumer/Web/version/1", b.url),
             None,
         )
@@ -258,7 +227,7 @@ async fn client_mistakes_get_4xx_never_5xx() {
         };
         assert_eq!(raw("{not json").await.unwrap().status(), 400);
         assert_eq!(raw("[1, 2]").await.unwrap().status(), 400);
-        let (status, body, _) = send(&c, reqwest::Method::POST, &publish, Some(&json!({}))).await;
+        let (status, body, _) = send(&c, "POST", &publish, Some(&json!({}))).await;
         assert_eq!(status, 400);
         assert_eq!(
             body["errors"]["pacticipantVersionNumber"][0], "is missing",
@@ -266,37 +235,20 @@ async fn client_mistakes_get_4xx_never_5xx() {
         );
         let mut bad64 = publish_body(&pact("Web", "API", &["x"]), "1", None, &[]);
         bad64["contracts"][0]["content"] = json!("%%% not base64");
-        let (status, body, _) = send(&c, reqwest::Method::POST, &publish, Some(&bad64)).await;
+        let (status, body, _) = send(&c, "POST", &publish, Some(&bad64)).await;
         assert_eq!(status, 400, "{body}");
         let mut names = publish_body(&pact("Web", "API", &["x"]), "1", None, &[]);
         names["contracts"][0]["providerName"] = json!("Other");
-        let (status, body, _) = send(&c, reqwest::Method::POST, &publish, Some(&names)).await;
+        let (status, body, _) = send(&c, "POST", &publish, Some(&names)).await;
         assert_eq!(status, 400, "{body}");
 
         let legacy = format!("{}/pacts/provider/API/consumer/Web/version/1", b.url);
-        let (status, body, _) = send(
-            &c,
-            reqwest::Method::PUT,
-            &legacy,
-            Some(&pact("Someone", "API", &["x"])),
-        )
-        .await;
+        let (status, body, _) =
+            send(&c, "PUT", &legacy, Some(&pact("Someone", "API", &["x"]))).await;
         assert_eq!(status, 400, "{body}");
-        let (status, _, _) = send(
-            &c,
-            reqwest::Method::PUT,
-            &legacy,
-            Some(&pact("Web", "API", &["x"])),
-        )
-        .await;
+        let (status, _, _) = send(&c, "PUT", &legacy, Some(&pact("Web", "API", &["x"]))).await;
         assert_eq!(status, 201);
-        let (status, _, _) = send(
-            &c,
-            reqwest::Method::PUT,
-            &legacy,
-            Some(&pact("Web", "API", &["x"])),
-        )
-        .await;
+        let (status, _, _) = send(&c, "PUT", &legacy, Some(&pact("Web", "API", &["x"]))).await;
         assert_eq!(status, 200);
 
         let results = format!(
@@ -305,19 +257,13 @@ async fn client_mistakes_get_4xx_never_5xx() {
         );
         let (status, _, _) = send(
             &c,
-            reqwest::Method::POST,
+            "POST",
             &results,
             Some(&json!({"success": true, "providerApplicationVersion": "1"})),
         )
         .await;
         assert_eq!(status, 404);
-        let (status, body, _) = send(
-            &c,
-            reqwest::Method::POST,
-            &results,
-            Some(&json!({"success": "yes"})),
-        )
-        .await;
+        let (status, body, _) = send(&c, "POST", &results, Some(&json!({"success": "yes"}))).await;
         assert_eq!(status, 400, "{body}");
 
         let big = "x".repeat(100 * 1024);
@@ -338,8 +284,7 @@ async fn client_mistakes_get_4xx_never_5xx() {
             "/pacts/provider/Nobody/latest",
             "/no/such/thing",
         ] {
-            let (status, _, _) =
-                send(&c, reqwest::Method::GET, &format!("{}{path}", b.url), None).await;
+            let (status, _, _) = send(&c, "GET", &format!("{}{path}", b.url), None).await;
             assert_eq!(status, 404, "{path}");
         }
         b.stop().await;
@@ -461,7 +406,7 @@ async fn hrefs_follow_the_base_url_or_the_proxy_headers() {
     };
     let b = TestBroker::start(&support::Backend::Sqlite, "base", config).await;
     let c = reqwest::Client::new();
-    let (_, index, _) = send(&c, reqwest::Method::GET, &format!("{}/", b.url), None).await;
+    let (_, index, _) = send(&c, "GET", &format!("{}/", b.url), None).await;
     assert_eq!(
         index["_links"]["pb:publish-contracts"]["href"],
         "https://broker.example.com/contracts/publish"
@@ -483,7 +428,7 @@ async fn hrefs_follow_the_base_url_or_the_proxy_headers() {
         resp["_links"]["pb:pacticipant"]["href"],
         "https://pacts.internal/pacticipants/{pacticipant}"
     );
-    let (_, index, _) = send(&c, reqwest::Method::GET, &format!("{}/", b.url), None).await;
+    let (_, index, _) = send(&c, "GET", &format!("{}/", b.url), None).await;
     assert_eq!(
         index["_links"]["pb:latest-provider-pacts"]["href"],
         format!("{}/pacts/provider/{{provider}}/latest", b.url)

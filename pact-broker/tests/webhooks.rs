@@ -6,39 +6,7 @@ mod support;
 
 use pact_broker::BrokerConfig;
 use serde_json::{json, Value};
-use support::{backends, TestBroker};
-
-async fn send(
-    client: &reqwest::Client,
-    method: &str,
-    url: &str,
-    body: Option<&Value>,
-) -> (u16, Value, reqwest::header::HeaderMap) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-    let mut req = client
-        .request(method, url)
-        .header("Accept", "application/hal+json");
-    if let Some(b) = body {
-        req = req.json(b);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.expect("body");
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-    };
-    (status, value, headers)
-}
-
-fn hal(headers: &reqwest::header::HeaderMap) -> bool {
-    headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "application/hal+json;charset=utf-8")
-}
+use support::{backends, hal, send, TestBroker};
 
 /// The body the Ruby client's pact sends.
 fn client_body() -> Value {

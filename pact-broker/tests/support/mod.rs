@@ -195,3 +195,39 @@ pub fn publish_body(
     }
     body
 }
+
+/// Sends a request as the official clients do (HAL `Accept`, JSON body) and returns the
+/// status, the JSON body (`null` when empty; anything else than JSON fails the test) and
+/// the headers.
+pub async fn send(
+    client: &reqwest::Client,
+    method: &str,
+    url: &str,
+    body: Option<&serde_json::Value>,
+) -> (u16, serde_json::Value, reqwest::header::HeaderMap) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = client
+        .request(method, url)
+        .header("Accept", "application/hal+json");
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.expect("body");
+    let value = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    };
+    (status, value, headers)
+}
+
+/// Whether a reply is HAL JSON as the broker sends it.
+pub fn hal(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "application/hal+json;charset=utf-8")
+}
