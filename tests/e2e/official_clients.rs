@@ -168,18 +168,18 @@ fn official_clients_publish_verify_and_ask_can_i_deploy() {
     assert!(ok(&published), "the second publish succeeds");
 
     // The reference verifier verifies the main-branch pact from the broker, with pending,
-    // and publishes: provider version P1 is faithful to version 1.
-    let faithful = provider(&v1);
-    let port = faithful
-        .url()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
-    let verified = run(
-        &rust_cli,
-        &[
+    // and publishes: provider version P1 is faithful to version 1; P2 answers as version 2
+    // expects, so it breaks version 1.
+    let verify = |pact: &Path, provider_version: &str| {
+        let provider = provider(pact);
+        let port = provider
+            .url()
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches('/')
+            .to_string();
+        let args = [
             "verifier",
             "--broker-url",
             &url,
@@ -197,51 +197,15 @@ fn official_clients_publish_verify_and_ask_can_i_deploy() {
             r#"{"mainBranch":true}"#,
             "--enable-pending",
             "--provider-version",
-            "P1",
+            provider_version,
             "--provider-branch",
             "main",
             "--publish",
-        ],
-    );
-    assert!(ok(&verified), "P1 verifies version 1");
-    drop(faithful);
-
-    // Provider version P2 answers as version 2 expects, so it breaks version 1.
-    let broken = provider(&v2);
-    let port = broken
-        .url()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
-    let verified = run(
-        &rust_cli,
-        &[
-            "verifier",
-            "--broker-url",
-            &url,
-            "--user",
-            USER,
-            "--password",
-            PASSWORD,
-            "--provider-name",
-            "API",
-            "--hostname",
-            "127.0.0.1",
-            "--port",
-            &port,
-            "--consumer-version-selectors",
-            r#"{"mainBranch":true}"#,
-            "--provider-version",
-            "P2",
-            "--provider-branch",
-            "main",
-            "--publish",
-        ],
-    );
-    assert!(!ok(&verified), "P2 fails version 1");
-    drop(broken);
+        ];
+        ok(&run(&rust_cli, &args))
+    };
+    assert!(verify(&v1, "P1"), "P1 verifies version 1");
+    assert!(!verify(&v2, "P2"), "P2 fails version 1");
 
     let can = |cli: &Path, ruby: bool, pacticipant: &str, version: &str, extra: &[&str]| {
         let mut args: Vec<&str> = if ruby {
