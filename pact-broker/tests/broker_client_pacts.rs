@@ -18,9 +18,19 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use support::{backends, pact, publish_body, TestBroker};
 
-/// How many interactions of each pact pass today; a run below these is a regression.
-const V2_PASSING_AT_LEAST: usize = 66;
-const LEGACY_PASSING_AT_LEAST: usize = 61;
+/// The interactions no broker can answer as recorded, each with why; any other failure fails
+/// the test.
+///
+/// The V2 pact was written from a query given as a map, so its query string holds the keys
+/// sorted and grouped (`q[][pacticipant]=Bar&q[][pacticipant]=Foo&q[][tag]=prod&
+/// q[][version]=4%2e5%2e6`). Rack, and so the Ruby broker and ours, reads that as the
+/// selectors `Bar` and `Foo 4.5.6 tagged prod`; the pact meant `Bar 4.5.6` and `Foo tagged
+/// prod`. The legacy pact records the same interaction in order, and it passes.
+const UNANSWERABLE: &[(&str, &str)] = &[(
+    "Pact Broker Client V2-Pact Broker.json",
+    "a request to determine if Bar can be deployed with all Foo tagged prod, ignoring the \
+     verification for Foo version 3.4.5",
+)];
 
 /// The hrefs' base: the real broker's own suite serves these pacts at example.org.
 const BASE_URL: &str = "http://example.org";
@@ -454,7 +464,7 @@ fn real_path(path: &str) -> String {
     path.to_string()
 }
 
-async fn verify_pact(backend: &support::Backend, file: &str, at_least: usize) {
+async fn verify_pact(backend: &support::Backend, file: &str) {
     let Some(dir) = pacts_dir() else { return };
     // The real broker's own suite serves these pacts at http://example.org, and some of
     // them expect exactly those hrefs.
@@ -476,17 +486,27 @@ async fn verify_pact(backend: &support::Backend, file: &str, at_least: usize) {
         .await
         .expect("the verification runs");
     let (mut passed, mut failed) = (0, 0);
+    let mut unexpected = Vec::new();
     for (_, i) in report.interactions() {
         if i.outcome.is_success() {
             passed += 1;
         } else {
             failed += 1;
+            let known = UNANSWERABLE.contains(&(file, i.description.as_str()));
             eprintln!(
-                "FAILED {} [{}]: {}",
+                "FAILED{} {} [{}]: {}",
+                if known {
+                    " (as recorded, unanswerable)"
+                } else {
+                    ""
+                },
                 i.description,
                 i.states.join(", "),
                 why(&i.outcome)
             );
+            if !known {
+                unexpected.push(i.description.clone());
+            }
         }
     }
     println!(
@@ -494,9 +514,10 @@ async fn verify_pact(backend: &support::Backend, file: &str, at_least: usize) {
         backend.name()
     );
     b.stop().await;
+    assert!(passed > 0, "{file}: no interaction ran");
     assert!(
-        passed >= at_least,
-        "{file} on {}: {passed} passed, fewer than the {at_least} that passed before",
+        unexpected.is_empty(),
+        "{file} on {}: these interactions failed: {unexpected:#?}",
         backend.name()
     );
 }
@@ -525,23 +546,13 @@ fn why(outcome: &pact_runtime::verifier::Outcome) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_v2_client_pact_passes() {
     for backend in backends() {
-        verify_pact(
-            &backend,
-            "Pact Broker Client V2-Pact Broker.json",
-            V2_PASSING_AT_LEAST,
-        )
-        .await;
+        verify_pact(&backend, "Pact Broker Client V2-Pact Broker.json").await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_legacy_client_pact_passes() {
     for backend in backends() {
-        verify_pact(
-            &backend,
-            "pact_broker_client-pact_broker.json",
-            LEGACY_PASSING_AT_LEAST,
-        )
-        .await;
+        verify_pact(&backend, "pact_broker_client-pact_broker.json").await;
     }
 }

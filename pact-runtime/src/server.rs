@@ -57,8 +57,8 @@ pub(crate) fn request_line(r: &Request) -> RequestLine {
             .query
             .as_ref()
             .map(|q| {
-                q.iter()
-                    .flat_map(|(k, vs)| vs.iter().map(move |v| format!("{k}={v}")))
+                q.pairs()
+                    .map(|(k, v)| format!("{k}={v}"))
                     .collect::<Vec<_>>()
                     .join("&")
             })

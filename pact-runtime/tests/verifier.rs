@@ -138,3 +138,55 @@ fn an_empty_state_filter_selects_the_interactions_without_a_state() {
     assert_eq!(verified, ["stateless"]);
     assert!(server.discard().is_empty());
 }
+
+/// A provider that answers 200 to one request and hands back its request line.
+fn recording_provider() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let mut header = String::new();
+        while reader.read_line(&mut header).unwrap() > 2 {
+            header.clear();
+        }
+        (&stream)
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            .unwrap();
+        tx.send(line.trim_end().to_string()).unwrap();
+    });
+    (url, rx)
+}
+
+#[test]
+fn a_v2_query_string_is_sent_as_written() {
+    // How the broker client asks the matrix for two pacticipants: Rack pairs each
+    // `q[][version]` with the `q[][pacticipant]` before it, so grouping by name would change
+    // the question.
+    let query = "q%5B%5D%5Bpacticipant%5D=Foo&q%5B%5D%5Bversion%5D=1.2.3\
+                 &q%5B%5D%5Bpacticipant%5D=Bar&q%5B%5D%5Blatest%5D=true&latestby=cvpv";
+    let pact = serde_json::json!({
+        "consumer": {"name": "C"}, "provider": {"name": "Provider"},
+        "interactions": [{
+            "description": "a matrix query",
+            "request": {"method": "get", "path": "/matrix", "query": query},
+            "response": {"status": 200}
+        }],
+        "metadata": {"pactSpecification": {"version": "2.0.0"}}
+    });
+    let (url, line) = recording_provider();
+    let report = verify(Verifier::new("Provider", url).source(PactSource::Json {
+        name: "v2 pact".into(),
+        text: pact.to_string(),
+    }));
+    assert!(report.success(), "{}", report.render(false));
+    assert_eq!(
+        line.recv().unwrap(),
+        "GET /matrix?q%5B%5D%5Bpacticipant%5D=Foo&q%5B%5D%5Bversion%5D=1.2.3\
+         &q%5B%5D%5Bpacticipant%5D=Bar&q%5B%5D%5Blatest%5D=true&latestby=cvpv HTTP/1.1"
+    );
+}

@@ -126,8 +126,11 @@ fn ignore_matches(selector: &IgnoreSelector, pacticipant: &str, version: Option<
 
 /// Marks rows whose consumer (version) or provider (version) matches an ignore selector, as Ruby's
 /// `RowIgnorer` does; an unverified row's provider side only matches a name-only selector.
+/// The rows that count come first and the ignored ones after, each in their order, as the
+/// Ruby broker lists them (clients read the rows in that order).
 pub fn mark_ignored(rows: Vec<MatrixRow>, ignore: &[IgnoreSelector]) -> Vec<EvaluatedRow> {
-    rows.into_iter()
+    let mut marked: Vec<EvaluatedRow> = rows
+        .into_iter()
         .map(|row| {
             let ignored = ignore.iter().any(|s| {
                 ignore_matches(s, &row.consumer, Some(&row.consumer_version))
@@ -135,7 +138,9 @@ pub fn mark_ignored(rows: Vec<MatrixRow>, ignore: &[IgnoreSelector]) -> Vec<Eval
             });
             EvaluatedRow { row, ignored }
         })
-        .collect()
+        .collect();
+    marked.sort_by_key(|r| r.ignored);
+    marked
 }
 
 /// `success[]`: keeps rows whose outcome is listed (`None` = unverified). An empty list keeps all.
@@ -704,6 +709,45 @@ mod tests {
         let out = dedupe(rows, Some(LatestBy::Cvp));
         assert_eq!(out.len(), 1);
         assert!(out[0].verification.is_some());
+    }
+
+    #[test]
+    fn ignored_rows_come_after_the_rows_that_count() {
+        let rows = dedupe(
+            vec![
+                row(
+                    "Foo",
+                    "1.2.3",
+                    1,
+                    "Bar",
+                    Some(("4.5.6", 1)),
+                    Some((true, 1)),
+                ),
+                row(
+                    "Foo",
+                    "3.4.5",
+                    2,
+                    "Bar",
+                    Some(("4.5.6", 1)),
+                    Some((false, 2)),
+                ),
+            ],
+            Some(LatestBy::Cvpv),
+        );
+        assert_eq!(
+            rows[0].consumer_version, "3.4.5",
+            "newest consumer version first"
+        );
+        let ignore = [IgnoreSelector {
+            pacticipant: "Foo".into(),
+            version: Some("3.4.5".into()),
+        }];
+        let marked = mark_ignored(rows, &ignore);
+        let order: Vec<(&str, bool)> = marked
+            .iter()
+            .map(|r| (r.row.consumer_version.as_str(), r.ignored))
+            .collect();
+        assert_eq!(order, [("1.2.3", false), ("3.4.5", true)]);
     }
 
     #[test]

@@ -79,6 +79,11 @@ impl fmt::Display for SpecVersion {
 #[derive(Debug, Clone, Eq, Default)]
 pub struct MultiMap {
     entries: Vec<(String, Vec<String>)>,
+    /// The entry of each value in the order the values were added, so that a query string
+    /// like `q[][a]=1&q[][b]=2&q[][a]=3` can be sent again as written: Rack-style servers
+    /// read repeated nested keys by their position. Empty once a name's values are
+    /// replaced, and then [`MultiMap::pairs`] falls back to grouping by name.
+    order: Vec<usize>,
 }
 
 /// Two maps are equal when they hold the same names with the same values in the same order
@@ -97,17 +102,33 @@ impl PartialEq for MultiMap {
 impl MultiMap {
     /// Appends a value, to the existing entry of the same name (exact match) if any.
     pub fn add(&mut self, name: &str, value: impl Into<String>) {
-        match self.entries.iter_mut().find(|(k, _)| k == name) {
-            Some((_, vs)) => vs.push(value.into()),
-            None => self.entries.push((name.to_string(), vec![value.into()])),
+        match self.entries.iter().position(|(k, _)| k == name) {
+            Some(i) => {
+                self.entries[i].1.push(value.into());
+                self.order.push(i);
+            }
+            None => {
+                self.order.push(self.entries.len());
+                self.entries.push((name.to_string(), vec![value.into()]));
+            }
         }
     }
 
     /// Replaces all the values of a name.
     pub fn set(&mut self, name: &str, values: Vec<String>) {
-        match self.entries.iter_mut().find(|(k, _)| k == name) {
-            Some((_, vs)) => *vs = values,
-            None => self.entries.push((name.to_string(), values)),
+        match self.entries.iter().position(|(k, _)| k == name) {
+            Some(i) => {
+                // Same number of values: each keeps its place among the pairs.
+                if self.entries[i].1.len() != values.len() {
+                    self.order.clear();
+                }
+                self.entries[i].1 = values;
+            }
+            None => {
+                let i = self.entries.len();
+                self.order.extend(values.iter().map(|_| i));
+                self.entries.push((name.to_string(), values));
+            }
         }
     }
 
@@ -121,6 +142,7 @@ impl MultiMap {
     /// assert_eq!(h.all_ignore_case("AUTHORIZATION").unwrap(), ["Bearer new"]);
     /// ```
     pub fn replace_ignore_case(&mut self, name: &str, values: Vec<String>) {
+        self.order.clear();
         self.entries.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
         self.entries.push((name.to_string(), values));
     }
@@ -158,6 +180,7 @@ impl MultiMap {
 
     /// Mutable values by name, ignoring ASCII case.
     pub fn get_mut_ignore_case(&mut self, name: &str) -> Option<&mut Vec<String>> {
+        self.order.clear();
         self.entries
             .iter_mut()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -167,6 +190,37 @@ impl MultiMap {
     /// Names and values in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// Every name and value pair in the order the values were added (`a=1&b=2&a=3` stays in
+    /// that order), or grouped by name once values have been replaced.
+    ///
+    /// ```
+    /// use pact_core::model::parse_query_string;
+    /// let q = parse_query_string("q[][p]=Foo&q[][v]=1&q[][p]=Bar", false);
+    /// let pairs: Vec<_> = q.pairs().collect();
+    /// assert_eq!(pairs, [("q[][p]", "Foo"), ("q[][v]", "1"), ("q[][p]", "Bar")]);
+    /// assert_eq!(q.get("q[][p]").unwrap(), ["Foo", "Bar"]);
+    /// ```
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        let total: usize = self.entries.iter().map(|(_, vs)| vs.len()).sum();
+        let in_order = (!self.order.is_empty() && self.order.len() == total).then(|| {
+            let mut next = vec![0usize; self.entries.len()];
+            self.order.iter().map(move |&i| {
+                let (k, vs) = &self.entries[i];
+                next[i] += 1;
+                (k.as_str(), vs[next[i] - 1].as_str())
+            })
+        });
+        let grouped = in_order.is_none().then(|| {
+            self.entries
+                .iter()
+                .flat_map(|(k, vs)| vs.iter().map(move |v| (k.as_str(), v.as_str())))
+        });
+        in_order
+            .into_iter()
+            .flatten()
+            .chain(grouped.into_iter().flatten())
     }
 
     /// True when there is no entry.

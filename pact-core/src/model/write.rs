@@ -373,13 +373,10 @@ fn body_json(body: &Body, ct: Option<&ContentType>, spec: SpecVersion) -> Option
 }
 
 fn query_string(q: &MultiMap) -> String {
-    let mut parts = Vec::new();
-    for (k, vs) in q.iter() {
-        for v in vs {
-            parts.push(format!("{}={}", encode_query(k), encode_query(v)));
-        }
-    }
-    parts.join("&")
+    q.pairs()
+        .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn encode_query(s: &str) -> String {

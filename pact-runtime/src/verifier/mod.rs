@@ -871,10 +871,8 @@ async fn send(
         reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
     let mut builder = client.request(method, url);
     if let Some(query) = &request.query {
-        let pairs: Vec<(&str, &str)> = query
-            .iter()
-            .flat_map(|(k, vs)| vs.iter().map(move |v| (k, v.as_str())))
-            .collect();
+        // As written: a Rack-style provider reads `q[][a]=1&q[][b]=2&q[][a]=3` by position.
+        let pairs: Vec<(&str, &str)> = query.pairs().collect();
         builder = builder.query(&pairs);
     }
     if let Some(headers) = &request.headers {
