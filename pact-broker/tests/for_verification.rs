@@ -72,6 +72,24 @@ async fn selectors_choose_the_versions_they_name() {
         assert_eq!(names(&feat), ["Pact between Web (3) and API"]);
         assert_eq!(feat[0]["shortDescription"], "latest from branch feat-x");
 
+        // Every version of a branch: older versions than the heads are read too.
+        let all_main = pacts_for(
+            u,
+            "API",
+            json!({"consumerVersionSelectors": [{"branch": "main", "latest": false}]}),
+        )
+        .await;
+        assert_eq!(
+            names(&all_main),
+            [
+                "Pact between Web (1) and API",
+                "Pact between Web (2) and API",
+                "Pact between Mobile (m1) and API"
+            ],
+            "{}",
+            backend.name()
+        );
+
         let prod = pacts_for(
             u,
             "API",

@@ -6,8 +6,8 @@
 
 use super::{ok, ApiError, Reply, Req};
 use crate::domain::selectors::{
-    parse_verification_request, pending_status, select, verification_notices, wip, NoticeContext,
-    PendingStatus, SelectedPact,
+    fact_scope, parse_verification_request, pending_status, select, verification_notices, wip,
+    NoticeContext, PendingStatus, SelectedPact,
 };
 use crate::Broker;
 use base64::Engine as _;
@@ -41,8 +41,12 @@ pub(super) async fn handle(b: &Broker, req: &Req, provider: &str) -> Result<Repl
     let body = req.json()?;
     let request = parse_verification_request(&body)
         .map_err(|e| ApiError::BadRequest(e.to_json()["errors"].clone()))?;
-    let pubs = b.store.publication_facts(p.id).await?;
+    let pubs = b
+        .store
+        .publication_facts(p.id, fact_scope(&request))
+        .await?;
     let selected = select(&pubs, &request);
+
     let ctx = b
         .store
         .provider_context(

@@ -365,6 +365,46 @@ pub fn parse_verification_request(body: &Value) -> Result<VerificationRequest, F
     }
 }
 
+/// Which publications selection must look at. Most requests select only the latest version
+/// per branch, tag or consumer and what is deployed or released, and so does WIP; loading
+/// just those keeps a provider with a long history as fast as one with a short one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactScope {
+    /// The newest publication of each (consumer, branch), (consumer, tag) and consumer, and
+    /// every currently deployed or released one.
+    Heads,
+    /// Every publication: a selector asks for all versions of a branch or tag.
+    Every,
+}
+
+/// The [`FactScope`] that answers `req` exactly as the whole history would.
+///
+/// ```
+/// use pact_broker::domain::selectors::{fact_scope, parse_verification_request, FactScope};
+/// let latest = parse_verification_request(&serde_json::json!({
+///     "consumerVersionSelectors": [{"mainBranch": true}, {"deployedOrReleased": true}]
+/// })).unwrap();
+/// assert_eq!(fact_scope(&latest), FactScope::Heads);
+/// let all_tagged = parse_verification_request(&serde_json::json!({
+///     "consumerVersionSelectors": [{"tag": "prod"}]
+/// })).unwrap();
+/// assert_eq!(fact_scope(&all_tagged), FactScope::Every);
+/// ```
+pub fn fact_scope(req: &VerificationRequest) -> FactScope {
+    let every_version = |s: &ConsumerVersionSelector| {
+        let branch_or_tag = !s.main_branch && !s.matching_branch;
+        let all_for_branch = branch_or_tag && s.branch.is_some() && s.latest == Some(false);
+        let all_for_tag =
+            branch_or_tag && s.branch.is_none() && s.tag.is_some() && s.latest != Some(true);
+        all_for_branch || all_for_tag
+    };
+    if req.selectors.iter().any(every_version) {
+        FactScope::Every
+    } else {
+        FactScope::Heads
+    }
+}
+
 /// One consumer version with a pact for the provider: what selection needs to know about it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublicationFacts {

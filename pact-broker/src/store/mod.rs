@@ -509,10 +509,10 @@ operations! {
 }
 
 operations! {
-    /// Every pact publication for the provider with id `provider_id`, oldest consumer
-    /// version first, with each consumer version's branches, tags and the environments it
-    /// is currently deployed or released to: what the selectors choose from.
-    fn publication_facts(&self, provider_id: i64) -> Vec<crate::domain::selectors::PublicationFacts>;
+    /// The pact publications for the provider with id `provider_id` within `scope`, oldest
+    /// consumer version first, with each consumer version's branches, tags and the
+    /// environments it is currently deployed or released to: what the selectors choose from.
+    fn publication_facts(&self, provider_id: i64, scope: crate::domain::selectors::FactScope) -> Vec<crate::domain::selectors::PublicationFacts>;
     /// The provider's successful verifications, one per (content, provider version) with its
     /// first success, and the branches and tags of the verifying version (failures change
     /// no pending or WIP status, so they are not loaded).

@@ -24,47 +24,85 @@ fn attach_names(
     Ok(())
 }
 
+/// The consumer versions [`FactScope::Heads`](crate::domain::selectors::FactScope) keeps, for
+/// the provider bound to `$1`: grouped in the database, so the rows that come back are only
+/// those the selectors can choose.
+const HEADS: &str = "SELECT MAX(pp.consumer_version_id) FROM pact_publications pp \
+     JOIN branch_versions bv ON bv.version_id = pp.consumer_version_id \
+     WHERE pp.provider_id = $1 GROUP BY bv.branch_id \
+     UNION SELECT MAX(pp.consumer_version_id) FROM pact_publications pp \
+     JOIN tags t ON t.version_id = pp.consumer_version_id \
+     JOIN versions v ON v.id = pp.consumer_version_id \
+     WHERE pp.provider_id = $1 GROUP BY v.pacticipant_id, t.name \
+     UNION SELECT MAX(pp.consumer_version_id) FROM pact_publications pp \
+     JOIN versions v ON v.id = pp.consumer_version_id \
+     WHERE pp.provider_id = $1 GROUP BY v.pacticipant_id \
+     UNION SELECT d.version_id FROM deployed_versions d \
+     JOIN pact_publications pp ON pp.consumer_version_id = d.version_id \
+     WHERE pp.provider_id = $1 AND d.currently_deployed \
+     UNION SELECT r.version_id FROM released_versions r \
+     JOIN pact_publications pp ON pp.consumer_version_id = r.version_id \
+     WHERE pp.provider_id = $1 AND r.currently_supported";
+
 impl Repo {
     pub(crate) async fn publication_facts(
         &self,
         provider_id: i64,
+        scope: crate::domain::selectors::FactScope,
     ) -> Result<Vec<crate::domain::selectors::PublicationFacts>> {
+        let within = match scope {
+            crate::domain::selectors::FactScope::Every => String::new(),
+            crate::domain::selectors::FactScope::Heads => {
+                // Read once and written into the five queries as a list of integers (ids
+                // from the database, nothing a client sent), rather than grouped five times.
+                let ids: Vec<i64> = sqlx::query_scalar(HEADS)
+                    .bind(provider_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!(" AND pp.consumer_version_id IN ({})", list.join(","))
+            }
+        };
         // Five independent reads, run at once on separate connections: the driver's cost
         // is per row, and each connection has a thread of its own.
-        let by_provider =
-            |sql: &'static str| sqlx::query(sql).bind(provider_id).fetch_all(&self.pool);
+        let queries = [
+            "SELECT v.id, c.name, c.main_branch, v.number, pc.sha, pp.created_at \
+             FROM pact_publications pp \
+             JOIN versions v ON v.id = pp.consumer_version_id \
+             JOIN pacticipants c ON c.id = v.pacticipant_id \
+             JOIN pact_contents pc ON pc.id = pp.pact_content_id \
+             WHERE pp.provider_id = $1{within} ORDER BY v.id",
+            "SELECT bv.version_id, b.name FROM pact_publications pp \
+             JOIN branch_versions bv ON bv.version_id = pp.consumer_version_id \
+             JOIN branches b ON b.id = bv.branch_id \
+             WHERE pp.provider_id = $1{within} ORDER BY bv.created_at, b.name",
+            "SELECT t.version_id, t.name FROM pact_publications pp \
+             JOIN tags t ON t.version_id = pp.consumer_version_id \
+             WHERE pp.provider_id = $1{within} ORDER BY t.created_at, t.name",
+            "SELECT d.version_id, e.name FROM pact_publications pp \
+             JOIN deployed_versions d ON d.version_id = pp.consumer_version_id \
+             JOIN environments e ON e.id = d.environment_id \
+             WHERE pp.provider_id = $1{within} AND d.currently_deployed ORDER BY e.name",
+            "SELECT r.version_id, e.name FROM pact_publications pp \
+             JOIN released_versions r ON r.version_id = pp.consumer_version_id \
+             JOIN environments e ON e.id = r.environment_id \
+             WHERE pp.provider_id = $1{within} AND r.currently_supported ORDER BY e.name",
+        ]
+        .map(|sql| sql.replace("{within}", &within));
+        let by_provider = |sql: &str| {
+            let sql = sql.to_string();
+            let pool = self.pool.clone();
+            async move { sqlx::query(&sql).bind(provider_id).fetch_all(&pool).await }
+        };
         let (rows, branches, tags, deployed, released) = futures_util::future::try_join5(
-            by_provider(
-                "SELECT v.id, c.name, c.main_branch, v.number, pc.sha, pp.created_at \
-                 FROM pact_publications pp \
-                 JOIN versions v ON v.id = pp.consumer_version_id \
-                 JOIN pacticipants c ON c.id = v.pacticipant_id \
-                 JOIN pact_contents pc ON pc.id = pp.pact_content_id \
-                 WHERE pp.provider_id = $1 ORDER BY v.id",
-            ),
-            by_provider(
-                "SELECT bv.version_id, b.name FROM pact_publications pp \
-                 JOIN branch_versions bv ON bv.version_id = pp.consumer_version_id \
-                 JOIN branches b ON b.id = bv.branch_id \
-                 WHERE pp.provider_id = $1 ORDER BY bv.created_at, b.name",
-            ),
-            by_provider(
-                "SELECT t.version_id, t.name FROM pact_publications pp \
-                 JOIN tags t ON t.version_id = pp.consumer_version_id \
-                 WHERE pp.provider_id = $1 ORDER BY t.created_at, t.name",
-            ),
-            by_provider(
-                "SELECT d.version_id, e.name FROM pact_publications pp \
-                 JOIN deployed_versions d ON d.version_id = pp.consumer_version_id \
-                 JOIN environments e ON e.id = d.environment_id \
-                 WHERE pp.provider_id = $1 AND d.currently_deployed ORDER BY e.name",
-            ),
-            by_provider(
-                "SELECT r.version_id, e.name FROM pact_publications pp \
-                 JOIN released_versions r ON r.version_id = pp.consumer_version_id \
-                 JOIN environments e ON e.id = r.environment_id \
-                 WHERE pp.provider_id = $1 AND r.currently_supported ORDER BY e.name",
-            ),
+            by_provider(&queries[0]),
+            by_provider(&queries[1]),
+            by_provider(&queries[2]),
+            by_provider(&queries[3]),
+            by_provider(&queries[4]),
         )
         .await?;
         let mut facts = Vec::with_capacity(rows.len());
