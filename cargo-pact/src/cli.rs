@@ -104,22 +104,94 @@ impl std::fmt::Debug for AuthArgs {
     }
 }
 
+/// How to reach a Pact Broker: the same flags, variables and metadata key on every command
+/// that talks to one, spelled as the official CLIs spell them. `Debug` shows which
+/// credentials were given, never them.
+#[derive(Args, Default, Clone)]
+pub struct BrokerConnArgs {
+    /// The Pact Broker's base URL (else `broker-url` in [package.metadata.pact] or
+    /// [workspace.metadata.pact]).
+    #[arg(
+        short = 'b',
+        long = "broker-url",
+        visible_aliases = ["broker-base-url", "pact-broker-url"],
+        env = "PACT_BROKER_BASE_URL",
+        value_name = "URL",
+        help_heading = "Broker"
+    )]
+    pub broker_url: Option<String>,
+    /// Username for the broker's basic auth.
+    #[arg(
+        short = 'u',
+        long = "broker-username",
+        visible_aliases = ["user", "pact-broker-username"],
+        env = "PACT_BROKER_USERNAME",
+        value_name = "USER",
+        help_heading = "Broker"
+    )]
+    pub username: Option<String>,
+    /// Password for the broker's basic auth.
+    #[arg(
+        short = 'p',
+        long = "broker-password",
+        visible_aliases = ["password", "pact-broker-password"],
+        env = "PACT_BROKER_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD",
+        help_heading = "Broker"
+    )]
+    pub password: Option<String>,
+    /// Bearer token for the broker (PactFlow), used instead of basic auth.
+    #[arg(
+        short = 'k',
+        long = "broker-token",
+        visible_alias = "token",
+        env = "PACT_BROKER_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        help_heading = "Broker"
+    )]
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for BrokerConnArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let given = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("BrokerConnArgs")
+            .field(
+                "broker_url",
+                &self
+                    .broker_url
+                    .as_deref()
+                    .map(pact_runtime::verifier::redact_url),
+            )
+            .field("username", &self.username)
+            .field("password", &given(&self.password))
+            .field("token", &given(&self.token))
+            .finish()
+    }
+}
+
+/// The short flags `verify` keeps from the pact-reference verifier (`-u` is `--url`, `-p`
+/// is `--port`, `-t` is the token): the shared broker flags give way to them there.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    Cli::command().mut_subcommand("verify", |verify| {
+        verify
+            .mut_arg("username", |a| a.short(None))
+            .mut_arg("password", |a| a.short(None))
+            .mut_arg("token", |a| a.short('t').short_alias('k'))
+    })
+}
+
 /// `cargo pact verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
 
-    /// A Pact Broker to get the provider's pacts from.
-    #[arg(
-        short = 'b',
-        long = "broker-url",
-        visible_alias = "pact-broker-url",
-        env = "PACT_BROKER_BASE_URL",
-        value_name = "URL",
-        help_heading = "Broker"
-    )]
-    pub broker_url: Option<String>,
+    #[command(flatten)]
+    pub broker: BrokerConnArgs,
     /// A consumer version selector as JSON, e.g. '{"mainBranch":true}' (repeatable).
     #[arg(
         long = "consumer-version-selectors",
@@ -147,8 +219,6 @@ pub struct VerifyArgs {
         help_heading = "Broker"
     )]
     pub include_wip_pacts_since: Option<String>,
-    #[command(flatten, next_help_heading = "Broker")]
-    pub auth: AuthArgs,
 
     /// The provider's name (default: `provider` in [package.metadata.pact], else the package name).
     #[arg(

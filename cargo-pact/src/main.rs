@@ -8,14 +8,16 @@
 //! with their causes; the exit codes are listed in `--help`.
 
 mod broker_cmd;
+mod broker_conn;
 mod cli;
 mod provider_cmd;
 mod settings;
 mod stub;
 mod test_cmd;
+mod vcs;
 mod verify;
 
-use clap::Parser;
+use clap::FromArgMatches as _;
 use std::process::ExitCode;
 
 /// A command that could not do its job: the exit code and what to tell the user.
@@ -65,7 +67,10 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == "pact") {
         args.remove(1);
     }
-    let cli = cli::Cli::parse_from(args);
+    let cli = cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| cli::Cli::from_arg_matches(&m))
+        .unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         cli::Command::Verify(args) => verify::run(*args),
         cli::Command::Stub(args) => stub::run(args),

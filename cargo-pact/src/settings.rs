@@ -37,6 +37,11 @@ impl Metadata {
         self.settings.package_name()
     }
 
+    /// The package's version, when the directory is in a package.
+    pub fn package_version(&self) -> Option<&str> {
+        self.settings.package_version()
+    }
+
     /// The package's directory (the workspace root when there is no package).
     pub fn package_dir(&self) -> &Path {
         self.settings.package_dir()

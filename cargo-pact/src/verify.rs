@@ -1,6 +1,6 @@
 //! `cargo pact verify`.
 
-use crate::cli::{AuthArgs, Color, SourceArgs, VerifyArgs};
+use crate::cli::{Color, SourceArgs, VerifyArgs};
 use crate::provider_cmd::ProviderProcess;
 use crate::settings::LazyMetadata;
 use crate::Failure;
@@ -13,18 +13,6 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
-
-impl AuthArgs {
-    /// The credentials given, bearer token first.
-    pub fn auth(&self) -> Option<Auth> {
-        if let Some(token) = &self.token {
-            return Some(Auth::bearer(token.clone()));
-        }
-        self.username
-            .as_ref()
-            .map(|u| Auth::basic(u.clone(), self.password.clone().unwrap_or_default()))
-    }
-}
 
 impl SourceArgs {
     /// The file, dir and URL sources, in that order. A `--url` that is a local path or a
@@ -103,16 +91,14 @@ fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failur
 pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
     args.log.install();
     let mut meta = LazyMetadata::new(args.manifest_path.clone());
-    let auth = args.auth.auth();
+    let auth = args.broker.auth();
     let mut sources = args
         .sources
-        .sources(auth.as_ref(), args.broker_url.as_deref())?;
+        .sources(auth.as_ref(), args.broker.broker_url.as_deref())?;
     // Without pact sources or a broker flag, the `broker-url` setting names the broker.
-    let broker_url = match &args.broker_url {
+    let broker_url = match &args.broker.broker_url {
         Some(url) => Some(url.clone()),
-        None if sources.is_empty() => meta
-            .optional_string(&pact_settings::BROKER_URL)
-            .map_err(Failure::input)?,
+        None if sources.is_empty() => args.broker.url(&mut meta)?,
         None => None,
     };
     let provider = provider_name(
