@@ -40,17 +40,47 @@ pub enum Command {
     /// clients accept.
     #[command(after_help = EXIT_CODES)]
     Broker(Box<BrokerArgs>),
+    /// Publish the consumer's pacts to a Pact Broker, under the version and branch being
+    /// built.
+    #[command(after_help = EXIT_CODES)]
+    Publish(Box<PublishArgs>),
 }
 
 /// When to color the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
-    /// When stdout is a terminal and NO_COLOR is not set.
+    /// When stdout is a terminal, NO_COLOR is not set and CARGO_TERM_COLOR does not say.
     Auto,
     /// Always.
     Always,
     /// Never.
     Never,
+}
+
+impl Color {
+    /// Whether to color stdout: the flag, else `CARGO_TERM_COLOR` (as cargo reads it), else
+    /// `NO_COLOR`, else whether stdout is a terminal.
+    pub fn enabled(self) -> bool {
+        use std::io::IsTerminal as _;
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => match std::env::var("CARGO_TERM_COLOR").as_deref() {
+                Ok("always") => true,
+                Ok("never") => false,
+                _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            },
+        }
+    }
+}
+
+/// How a command that reports prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// Lines for people (the default).
+    Table,
+    /// The broker's answer as JSON.
+    Json,
 }
 
 /// Where pacts come from.
@@ -583,4 +613,56 @@ impl std::fmt::Debug for BrokerArgs {
             .field("read_only_tokens", &self.read_only_tokens.len())
             .finish_non_exhaustive()
     }
+}
+
+/// `cargo pact publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// Pact files or directories of them (default: the workspace's pact dir, as the consumer
+    /// tests write it: PACT_OUTPUT_DIR, else `pact-dir` in [workspace.metadata.pact], else
+    /// <workspace root>/pacts).
+    #[arg(value_name = "PACT_DIR_OR_FILE")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub broker: BrokerConnArgs,
+    /// The consumer version (default: the package version and the commit,
+    /// `<version>+<short sha>`, the commit from the CI's variables or git).
+    #[arg(
+        short = 'a',
+        long = "consumer-app-version",
+        visible_alias = "consumer-version",
+        value_name = "VERSION"
+    )]
+    pub consumer_app_version: Option<String>,
+    /// The consumer version's branch (default: the CI's branch variable, else the git
+    /// branch checked out).
+    #[arg(
+        long = "branch",
+        visible_alias = "consumer-app-branch",
+        value_name = "BRANCH"
+    )]
+    pub branch: Option<String>,
+    /// Detect the version's commit, branch and build URL from the CI's variables and git.
+    /// Always on in cargo pact; accepted for the official CLIs' scripts.
+    #[arg(long = "auto-detect-version-properties", visible_short_alias = 'r')]
+    pub auto_detect_version_properties: bool,
+    /// A tag for the consumer version (repeatable, or comma-separated).
+    #[arg(short = 't', long = "tag", value_delimiter = ',', value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The URL of the CI build that published (default: from the CI's variables).
+    #[arg(long = "build-url", value_name = "URL")]
+    pub build_url: Option<String>,
+    /// Merge the interactions into the pact this version already published, instead of
+    /// refusing changed content.
+    #[arg(long = "merge")]
+    pub merge: bool,
+    /// How to print the result.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Color the notices.
+    #[arg(long = "color", value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// The package whose settings (`broker-url`, the pact dir, the version) apply.
+    #[arg(long = "manifest-path", value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
 }

@@ -11,6 +11,7 @@ mod broker_cmd;
 mod broker_conn;
 mod cli;
 mod provider_cmd;
+mod publish;
 mod settings;
 mod stub;
 mod test_cmd;
@@ -76,6 +77,7 @@ fn main() -> ExitCode {
         cli::Command::Stub(args) => stub::run(args),
         cli::Command::Test(args) => test_cmd::run(args),
         cli::Command::Broker(args) => broker_cmd::run(*args),
+        cli::Command::Publish(args) => publish::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -47,6 +47,30 @@ impl Metadata {
         self.settings.package_dir()
     }
 
+    /// The package whose pacticipant is `name` (its `key` setting, `consumer` or
+    /// `provider`, else its package name): this one, else a member of its workspace. From
+    /// a workspace's root, the pacts in the shared pact dir lead to their own packages.
+    pub fn package_of(&self, key: &Key, name: &str) -> anyhow::Result<Option<Metadata>> {
+        let is_it = |s: &Settings| -> anyhow::Result<bool> {
+            let own = s
+                .string(key)?
+                .or_else(|| s.package_name().map(str::to_string));
+            Ok(s.package_name().is_some() && own.as_deref() == Some(name))
+        };
+        if is_it(&self.settings)? {
+            return Ok(Some(Metadata {
+                settings: self.settings.clone(),
+            }));
+        }
+        for dir in self.settings.member_dirs() {
+            let settings = Settings::load(&dir)?;
+            if is_it(&settings)? {
+                return Ok(Some(Metadata { settings }));
+            }
+        }
+        Ok(None)
+    }
+
     /// A string setting: its variable, the package's, else the workspace's.
     pub fn string(&self, key: &Key) -> anyhow::Result<Option<String>> {
         Ok(self.settings.string(key)?)

@@ -1,6 +1,6 @@
 //! `cargo pact verify`.
 
-use crate::cli::{Color, SourceArgs, VerifyArgs};
+use crate::cli::{SourceArgs, VerifyArgs};
 use crate::provider_cmd::ProviderProcess;
 use crate::settings::LazyMetadata;
 use crate::Failure;
@@ -9,7 +9,6 @@ use pact_runtime::broker::Auth;
 use pact_runtime::verifier::{
     redact_url, BrokerSource, Filters, PactSource, PublishOptions, Verifier, VerifierError,
 };
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -236,12 +235,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         Err(e @ VerifierError::Broker(_)) => return Err(Failure::broker(e)),
         Err(e) => return Err(Failure::input(e)),
     };
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
-    print!("{}", report.render(color));
+    print!("{}", report.render(args.color.enabled()));
     write_report(&args.json, || {
         serde_json::to_string_pretty(&report.to_json()).unwrap_or_default() + "\n"
     })?;

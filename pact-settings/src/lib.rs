@@ -164,6 +164,10 @@ pub struct Settings {
     workspace_manifest: Option<PathBuf>,
     workspace_root: PathBuf,
     workspace: Option<toml::Table>,
+    /// `version.workspace = true` in the package: the version is `[workspace.package]`'s.
+    inherits_version: bool,
+    workspace_version: Option<String>,
+    workspace_members: Vec<String>,
 }
 
 impl Settings {
@@ -181,6 +185,9 @@ impl Settings {
             workspace_manifest: None,
             workspace_root: dir.to_path_buf(),
             workspace: None,
+            inherits_version: false,
+            workspace_version: None,
+            workspace_members: Vec::new(),
         };
         for ancestor in dir.ancestors() {
             let path = ancestor.join("Cargo.toml");
@@ -204,12 +211,32 @@ impl Settings {
                     };
                     settings.package_name = text("name");
                     settings.package_version = text("version");
+                    settings.inherits_version = package
+                        .get("version")
+                        .and_then(|v| v.get("workspace"))
+                        .and_then(toml::Value::as_bool)
+                        .unwrap_or(false);
                     settings.package = metadata(package);
                     settings.package_manifest = Some(path.clone());
                 }
             }
             if let Some(workspace) = manifest.get("workspace") {
                 settings.workspace = metadata(workspace);
+                settings.workspace_version = workspace
+                    .get("package")
+                    .and_then(|p| p.get("version"))
+                    .and_then(toml::Value::as_str)
+                    .map(str::to_string);
+                settings.workspace_members = workspace
+                    .get("members")
+                    .and_then(toml::Value::as_array)
+                    .map(|m| {
+                        m.iter()
+                            .filter_map(toml::Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 settings.workspace_manifest = Some(path);
                 settings.workspace_root = ancestor.to_path_buf();
                 break;
@@ -232,7 +259,33 @@ impl Settings {
     /// The package's version, when `dir` is in a package and its version is written there
     /// (not inherited from the workspace).
     pub fn package_version(&self) -> Option<&str> {
+        if self.inherits_version {
+            return self.workspace_version.as_deref();
+        }
         self.package_version.as_deref()
+    }
+
+    /// The directories of the workspace's members, as `[workspace] members` lists them (a
+    /// trailing `/*` stands for every directory with a `Cargo.toml` below that one).
+    pub fn member_dirs(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for member in &self.workspace_members {
+            match member.strip_suffix("/*") {
+                Some(parent) => {
+                    let parent = self.workspace_root.join(parent);
+                    let mut found: Vec<PathBuf> = std::fs::read_dir(&parent)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.join("Cargo.toml").is_file())
+                        .collect();
+                    found.sort();
+                    out.extend(found);
+                }
+                None => out.push(self.workspace_root.join(member)),
+            }
+        }
+        out
     }
 
     /// The package's directory, else the workspace root.

@@ -141,3 +141,39 @@ fn outside_any_project_every_setting_is_its_default() {
     assert_eq!(settings.string(&PROVIDER).unwrap(), None);
     assert_eq!(settings.manifests().count(), 0);
 }
+
+#[test]
+fn members_are_listed_and_an_inherited_version_is_the_workspace_s() {
+    let dir = TempDir::new("members");
+    write(
+        &dir.0.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"crates/*\", \"tools/gen\"]\n\n[workspace.package]\nversion = \"4.5.6\"\n",
+    );
+    write(
+        &dir.0.join("crates/web/Cargo.toml"),
+        "[package]\nname = \"web\"\nversion.workspace = true\n",
+    );
+    write(
+        &dir.0.join("crates/api/Cargo.toml"),
+        "[package]\nname = \"api\"\nversion = \"0.1.0\"\n",
+    );
+    std::fs::create_dir_all(dir.0.join("crates/not-a-package")).unwrap();
+    write(
+        &dir.0.join("tools/gen/Cargo.toml"),
+        "[package]\nname = \"gen\"\nversion = \"0.0.1\"\n",
+    );
+    let root = Settings::load(&dir.0).unwrap();
+    assert_eq!(root.package_name(), None);
+    assert_eq!(
+        root.member_dirs(),
+        [
+            dir.0.join("crates/api"),
+            dir.0.join("crates/web"),
+            dir.0.join("tools/gen")
+        ]
+    );
+    let web = Settings::load(&dir.0.join("crates/web")).unwrap();
+    assert_eq!(web.package_version(), Some("4.5.6"));
+    let api = Settings::load(&dir.0.join("crates/api")).unwrap();
+    assert_eq!(api.package_version(), Some("0.1.0"));
+}

@@ -95,6 +95,13 @@ pub struct RecordingProxy {
 impl RecordingProxy {
     /// Starts a proxy for `upstream` (`http://127.0.0.1:port`).
     pub fn start(upstream: &str) -> RecordingProxy {
+        RecordingProxy::hiding(upstream, &[])
+    }
+
+    /// A proxy whose index (`GET /`) lacks the link relations `hidden`: an older broker,
+    /// for the fallbacks clients take there.
+    pub fn hiding(upstream: &str, hidden: &[&str]) -> RecordingProxy {
+        let hidden: Vec<String> = hidden.iter().map(|s| s.to_string()).collect();
         let seen: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let upstream = upstream.trim_end_matches('/').to_string();
         let log = seen.clone();
@@ -113,6 +120,7 @@ impl RecordingProxy {
                     let log = log.clone();
                     let client = client.clone();
                     let upstream = upstream.clone();
+                    let hidden = hidden.clone();
                     async move {
                         let target = if query.is_empty() {
                             path.as_str().to_string()
@@ -148,7 +156,14 @@ impl RecordingProxy {
                                 reply = reply.header(k.as_str(), v.as_bytes());
                             }
                         }
-                        let bytes = answer.bytes().await.unwrap();
+                        let mut bytes = answer.bytes().await.unwrap();
+                        if path.as_str() == "/" && !hidden.is_empty() {
+                            let mut index: Value = serde_json::from_slice(&bytes).unwrap();
+                            if let Some(links) = index["_links"].as_object_mut() {
+                                links.retain(|k, _| !hidden.contains(k));
+                            }
+                            bytes = index.to_string().into();
+                        }
                         reply.body(bytes.into()).unwrap()
                     }
                 },
