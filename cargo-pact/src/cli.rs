@@ -222,7 +222,9 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub broker: BrokerConnArgs,
-    /// A consumer version selector as JSON, e.g. '{"mainBranch":true}' (repeatable).
+    /// A consumer version selector as JSON, e.g. '{"mainBranch":true}' (repeatable); else
+    /// `consumer-version-selectors` in [package.metadata.pact], e.g.
+    /// [{ mainBranch = true }, { deployedOrReleased = true }].
     #[arg(
         long = "consumer-version-selectors",
         value_name = "JSON",
@@ -237,10 +239,12 @@ pub struct VerifyArgs {
         help_heading = "Broker"
     )]
     pub consumer_version_tags: Vec<String>,
-    /// Ask the broker for pending pacts (their failures do not fail the run).
+    /// Ask the broker for pending pacts (their failures do not fail the run); else
+    /// `enable-pending` in [package.metadata.pact] or PACT_VERIFIER_ENABLE_PENDING.
     #[arg(long = "enable-pending", help_heading = "Broker")]
     pub enable_pending: bool,
-    /// Include work-in-progress pacts published since this date (needs a branch or tags).
+    /// Include work-in-progress pacts published since this date (needs a branch or tags;
+    /// else `include-wip-pacts-since` in [package.metadata.pact]).
     /// WIP pacts are pending: this implies --enable-pending, and their failures never fail
     /// the run.
     #[arg(
@@ -373,7 +377,8 @@ pub struct VerifyArgs {
         help_heading = "Publishing"
     )]
     pub publish: bool,
-    /// The provider version the results are for (required with --publish).
+    /// The provider version the results are for (default: the package's version and
+    /// commit, `<version>+<short sha>`, the commit from the CI's variables or git).
     #[arg(
         long = "provider-version",
         visible_alias = "provider-app-version",
@@ -381,7 +386,8 @@ pub struct VerifyArgs {
         help_heading = "Publishing"
     )]
     pub provider_version: Option<String>,
-    /// The provider version's branch.
+    /// The provider version's branch, also sent to the broker for pending and WIP (default:
+    /// the CI's branch variable, else the git branch checked out).
     #[arg(
         long = "provider-branch",
         value_name = "BRANCH",
@@ -396,7 +402,7 @@ pub struct VerifyArgs {
         help_heading = "Publishing"
     )]
     pub provider_tags: Vec<String>,
-    /// The URL of the CI build that verified.
+    /// The URL of the CI build that verified (default: from the CI's variables).
     #[arg(long = "build-url", value_name = "URL", help_heading = "Publishing")]
     pub build_url: Option<String>,
 

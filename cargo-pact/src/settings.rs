@@ -116,6 +116,38 @@ impl LazyMetadata {
         self.load().as_ref().map_err(|e| anyhow::anyhow!("{e}"))
     }
 
+    /// An optional boolean setting, None outside a cargo project (as
+    /// [`LazyMetadata::optional_string`]).
+    pub fn optional_bool(&mut self, key: &Key) -> anyhow::Result<Option<bool>> {
+        let named = self.manifest_path.is_some();
+        match self.load() {
+            Ok(m) => Ok(m.settings.bool(key)?),
+            Err(_) if !named => Ok(None),
+            Err(e) => Err(anyhow::anyhow!("{e}")),
+        }
+    }
+
+    /// An optional array-of-tables setting as JSON objects, None outside a cargo project.
+    pub fn optional_json_tables(
+        &mut self,
+        key: &Key,
+    ) -> anyhow::Result<Option<Vec<serde_json::Value>>> {
+        let named = self.manifest_path.is_some();
+        match self.load() {
+            Ok(m) => match m.settings.tables(key)? {
+                None => Ok(None),
+                Some(tables) => Ok(Some(
+                    tables
+                        .iter()
+                        .map(serde_json::to_value)
+                        .collect::<Result<_, _>>()?,
+                )),
+            },
+            Err(_) if !named => Ok(None),
+            Err(e) => Err(anyhow::anyhow!("{e}")),
+        }
+    }
+
     /// An optional string setting: None when it is not set, and also when there is no
     /// cargo project to read it from (outside one, flags give everything); a manifest named
     /// with `--manifest-path` must be readable.

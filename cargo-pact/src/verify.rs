@@ -86,6 +86,15 @@ fn base_url(args: &VerifyArgs, meta: &mut LazyMetadata) -> Result<String, Failur
     Ok(from_meta.unwrap_or_else(|| "http://localhost:8080".to_string()))
 }
 
+/// The directory of the package in use (the current one, or `--manifest-path`'s), for git;
+/// the current directory outside a cargo project.
+fn package_dir(meta: &mut LazyMetadata) -> PathBuf {
+    match meta.get() {
+        Ok(m) => m.package_dir().to_path_buf(),
+        Err(_) => PathBuf::from("."),
+    }
+}
+
 /// Runs the verification and maps the report to an exit code.
 pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
     args.log.install();
@@ -107,7 +116,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
     )?;
     let base_url = base_url(&args, &mut meta)?;
     if let Some(url) = &broker_url {
-        let selectors = args
+        let mut selectors = args
             .consumer_version_selectors
             .iter()
             .map(|s| {
@@ -117,14 +126,37 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
             })
             .collect::<Result<Vec<_>, _>>()
             .map_err(Failure::input)?;
+        if selectors.is_empty() && args.consumer_version_tags.is_empty() {
+            selectors = meta
+                .optional_json_tables(&pact_settings::CONSUMER_VERSION_SELECTORS)
+                .map_err(Failure::input)?
+                .unwrap_or_default();
+        }
+        let enable_pending = args.enable_pending
+            || meta
+                .optional_bool(&pact_settings::ENABLE_PENDING)
+                .map_err(Failure::input)?
+                .unwrap_or(false);
+        let include_wip_pacts_since = match &args.include_wip_pacts_since {
+            Some(date) => Some(date.clone()),
+            None => meta
+                .optional_string(&pact_settings::INCLUDE_WIP_PACTS_SINCE)
+                .map_err(Failure::input)?,
+        };
+        // The branch decides pending and WIP, so the broker hears it even without
+        // --publish: the CI's branch variable, else git's.
+        let provider_branch = args
+            .provider_branch
+            .clone()
+            .or_else(|| crate::vcs::branch(&package_dir(&mut meta)));
         sources.push(PactSource::Broker(BrokerSource {
             url: url.clone(),
             auth: auth.clone(),
             selectors,
             consumer_version_tags: args.consumer_version_tags.clone(),
-            enable_pending: args.enable_pending,
-            include_wip_pacts_since: args.include_wip_pacts_since.clone(),
-            provider_branch: args.provider_branch.clone(),
+            enable_pending,
+            include_wip_pacts_since,
+            provider_branch,
             provider_tags: args.provider_tags.clone(),
         }));
     }
@@ -180,16 +212,31 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         };
     }
     if args.publish {
-        let version = args.provider_version.clone().ok_or_else(|| {
-            Failure::input(anyhow!(
-                "--publish needs --provider-version (the version verified)"
-            ))
-        })?;
+        let version = match &args.provider_version {
+            Some(v) => v.clone(),
+            // The package run in (or --manifest-path's) is the provider: a consumer's
+            // `provider` setting names the same provider, so it cannot tell them apart.
+            None => meta
+                .get()
+                .ok()
+                .and_then(crate::vcs::package_version)
+                .ok_or_else(|| {
+                    Failure::input(anyhow!(
+                        "--publish needs --provider-version (the version verified): the \
+                         default, <package version>+<git sha>, is the package's run in, and \
+                         this is not a package (see --manifest-path)"
+                    ))
+                })?,
+        };
+        let provider_branch = args
+            .provider_branch
+            .clone()
+            .or_else(|| crate::vcs::branch(&package_dir(&mut meta)));
         verifier = verifier.publish(PublishOptions {
             provider_version: version,
-            provider_branch: args.provider_branch.clone(),
+            provider_branch,
             provider_tags: args.provider_tags.clone(),
-            build_url: args.build_url.clone(),
+            build_url: args.build_url.clone().or_else(crate::vcs::build_url),
         });
     }
     // Every URL checked before the provider starts or a request goes out, naming its flag.

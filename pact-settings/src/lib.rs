@@ -16,6 +16,9 @@
 //! | `provider-base-url` | | where `cargo pact verify` finds the provider | `http://localhost:8080` |
 //! | `state-change-url` | | where `cargo pact verify` sets up provider states | none |
 //! | `broker-url` | `PACT_BROKER_BASE_URL` | the Pact Broker | none |
+//! | `consumer-version-selectors` | | the selectors `cargo pact verify` asks the broker for, e.g. `[{ mainBranch = true }, { deployedOrReleased = true }]` | the broker's default |
+//! | `enable-pending` | `PACT_VERIFIER_ENABLE_PENDING` | ask the broker for pending pacts | `false` |
+//! | `include-wip-pacts-since` | `PACT_VERIFIER_INCLUDE_WIP_PACTS_SINCE` | include work-in-progress pacts published since this date | none |
 //!
 //! ```
 //! use pact_settings::{Settings, PACT_DIR, PROVIDER};
@@ -110,8 +113,30 @@ pub const BROKER_URL: Key = Key {
     doc: "the Pact Broker",
 };
 
+/// The consumer version selectors `cargo pact verify` asks the broker for.
+pub const CONSUMER_VERSION_SELECTORS: Key = Key {
+    name: "consumer-version-selectors",
+    env: None,
+    scope: Scope::PackageThenWorkspace,
+    doc: "the selectors cargo pact verify asks the broker for, e.g. [{ mainBranch = true }]",
+};
+/// Whether `cargo pact verify` asks for pending pacts.
+pub const ENABLE_PENDING: Key = Key {
+    name: "enable-pending",
+    env: Some("PACT_VERIFIER_ENABLE_PENDING"),
+    scope: Scope::PackageThenWorkspace,
+    doc: "whether cargo pact verify asks the broker for pending pacts (true or false)",
+};
+/// Since when `cargo pact verify` includes work-in-progress pacts.
+pub const INCLUDE_WIP_PACTS_SINCE: Key = Key {
+    name: "include-wip-pacts-since",
+    env: Some("PACT_VERIFIER_INCLUDE_WIP_PACTS_SINCE"),
+    scope: Scope::PackageThenWorkspace,
+    doc: "the date (YYYY-MM-DD) since when cargo pact verify includes work-in-progress pacts",
+};
+
 /// Every setting, in the order the docs list them.
-pub const KEYS: [Key; 8] = [
+pub const KEYS: [Key; 11] = [
     PROVIDER,
     CONSUMER,
     PACT_DIR,
@@ -120,6 +145,9 @@ pub const KEYS: [Key; 8] = [
     PROVIDER_BASE_URL,
     STATE_CHANGE_URL,
     BROKER_URL,
+    CONSUMER_VERSION_SELECTORS,
+    ENABLE_PENDING,
+    INCLUDE_WIP_PACTS_SINCE,
 ];
 
 /// Why the settings could not be read.
@@ -139,6 +167,14 @@ pub enum SettingsError {
     Manifest {
         /// The `Cargo.toml`.
         path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A setting's environment variable has a value the setting cannot take.
+    #[error("{var} {message}")]
+    Env {
+        /// The variable.
+        var: &'static str,
         /// What is wrong.
         message: String,
     },
@@ -309,17 +345,9 @@ impl Settings {
             .map(PathBuf::as_path)
     }
 
-    /// A string setting with where it came from: its variable (when set and not empty), else
-    /// the package's manifest, else the workspace's (as its [`Scope`] allows).
-    pub fn string_with_source(&self, key: &Key) -> Result<Option<(String, Source)>, SettingsError> {
-        if let Some(var) = key.env {
-            if let Some(value) = std::env::var_os(var).filter(|v| !v.is_empty()) {
-                return Ok(Some((
-                    value.to_string_lossy().into_owned(),
-                    Source::Env(var),
-                )));
-            }
-        }
+    /// The value written for `key` and where: the package's manifest, else the workspace's
+    /// (as its [`Scope`] allows). Variables are not looked at here.
+    fn written(&self, key: &Key) -> Option<(&'static str, &toml::Value, &PathBuf)> {
         let package = match key.scope {
             Scope::PackageThenWorkspace => self.package.as_ref(),
             Scope::Workspace => None,
@@ -332,28 +360,116 @@ impl Settings {
                 &self.workspace_manifest,
             ),
         ];
-        for (table_name, table, manifest) in tables {
-            let (Some(table), Some(manifest)) = (table, manifest) else {
-                continue;
-            };
-            match table.get(key.name) {
-                None => {}
-                Some(toml::Value::String(s)) => {
-                    return Ok(Some((s.clone(), Source::Manifest(manifest.clone()))))
-                }
-                Some(other) => {
-                    return Err(SettingsError::Manifest {
-                        path: manifest.clone(),
-                        message: format!(
-                            "{table_name}.metadata.pact.{} must be a string, found a {}",
-                            key.name,
-                            other.type_str()
-                        ),
-                    })
+        tables
+            .into_iter()
+            .find_map(|(table_name, table, manifest)| {
+                let value = table?.get(key.name)?;
+                Some((table_name, value, manifest.as_ref()?))
+            })
+    }
+
+    fn wrong_type(
+        table_name: &str,
+        key: &Key,
+        manifest: &Path,
+        want: &str,
+        found: &toml::Value,
+    ) -> SettingsError {
+        SettingsError::Manifest {
+            path: manifest.to_path_buf(),
+            message: format!(
+                "{table_name}.metadata.pact.{} must be {want}, found a {}",
+                key.name,
+                found.type_str()
+            ),
+        }
+    }
+
+    /// A string setting with where it came from: its variable (when set and not empty), else
+    /// the package's manifest, else the workspace's (as its [`Scope`] allows).
+    pub fn string_with_source(&self, key: &Key) -> Result<Option<(String, Source)>, SettingsError> {
+        if let Some(var) = key.env {
+            if let Some(value) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+                return Ok(Some((
+                    value.to_string_lossy().into_owned(),
+                    Source::Env(var),
+                )));
+            }
+        }
+        match self.written(key) {
+            None => Ok(None),
+            Some((_, toml::Value::String(s), manifest)) => {
+                Ok(Some((s.clone(), Source::Manifest(manifest.clone()))))
+            }
+            Some((table_name, other, manifest)) => Err(Self::wrong_type(
+                table_name, key, manifest, "a string", other,
+            )),
+        }
+    }
+
+    /// A boolean setting: its variable (`true`/`false`), else the manifests.
+    ///
+    /// ```
+    /// let settings = pact_settings::Settings::load(std::path::Path::new(".")).unwrap();
+    /// # if std::env::var_os("PACT_VERIFIER_ENABLE_PENDING").is_none() {
+    /// assert_eq!(settings.bool(&pact_settings::ENABLE_PENDING).unwrap(), None);
+    /// # }
+    /// ```
+    pub fn bool(&self, key: &Key) -> Result<Option<bool>, SettingsError> {
+        if let Some(var) = key.env {
+            if let Ok(value) = std::env::var(var) {
+                match value.to_ascii_lowercase().as_str() {
+                    "" => {}
+                    "true" | "1" | "yes" => return Ok(Some(true)),
+                    "false" | "0" | "no" => return Ok(Some(false)),
+                    _ => {
+                        return Err(SettingsError::Env {
+                            var,
+                            message: format!("must be true or false, found {value:?}"),
+                        })
+                    }
                 }
             }
         }
-        Ok(None)
+        match self.written(key) {
+            None => Ok(None),
+            Some((_, toml::Value::Boolean(b), _)) => Ok(Some(*b)),
+            Some((table_name, other, manifest)) => Err(Self::wrong_type(
+                table_name,
+                key,
+                manifest,
+                "true or false",
+                other,
+            )),
+        }
+    }
+
+    /// An array-of-tables setting (`[{ mainBranch = true }]`), as the TOML written.
+    pub fn tables(&self, key: &Key) -> Result<Option<Vec<toml::Table>>, SettingsError> {
+        match self.written(key) {
+            None => Ok(None),
+            Some((table_name, toml::Value::Array(items), manifest)) => items
+                .iter()
+                .map(|item| match item {
+                    toml::Value::Table(t) => Ok(t.clone()),
+                    other => Err(Self::wrong_type(
+                        table_name,
+                        key,
+                        manifest,
+                        "an array of tables",
+                        other,
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some((table_name, other, manifest)) => Err(Self::wrong_type(
+                table_name,
+                key,
+                manifest,
+                "an array of tables",
+                other,
+            )),
+        }
     }
 
     /// A string setting (see [`Settings::string_with_source`]).

@@ -177,3 +177,33 @@ fn members_are_listed_and_an_inherited_version_is_the_workspace_s() {
     let api = Settings::load(&dir.0.join("crates/api")).unwrap();
     assert_eq!(api.package_version(), Some("0.1.0"));
 }
+
+#[test]
+fn verification_settings_read_booleans_and_selector_tables() {
+    let (_dir, member) = workspace(
+        "verification",
+        "consumer-version-selectors = [{ mainBranch = true }, { deployedOrReleased = true }]\nenable-pending = true",
+        "include-wip-pacts-since = \"2026-01-01\"\nenable-pending = \"yes\"",
+    );
+    let settings = Settings::load(&member).unwrap();
+    let selectors = settings
+        .tables(&pact_settings::CONSUMER_VERSION_SELECTORS)
+        .unwrap()
+        .unwrap();
+    assert_eq!(selectors.len(), 2);
+    assert_eq!(selectors[0]["mainBranch"].as_bool(), Some(true));
+    assert_eq!(
+        settings
+            .string(&pact_settings::INCLUDE_WIP_PACTS_SINCE)
+            .unwrap()
+            .as_deref(),
+        Some("2026-01-01")
+    );
+    // The package's string where a boolean belongs is an error naming the key.
+    let e = settings.bool(&pact_settings::ENABLE_PENDING).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("package.metadata.pact.enable-pending must be true or false"),
+        "{e}"
+    );
+}

@@ -16,6 +16,8 @@ use warp::Filter;
 
 #[path = "warp_server.rs"]
 mod warp_server;
+#[allow(unused_imports)] // Not every test that includes this module serves a provider.
+pub use warp_server::serve;
 
 /// The cargo-pact binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_cargo-pact");
