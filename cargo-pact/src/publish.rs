@@ -178,10 +178,16 @@ fn publication(
     meta: &mut LazyMetadata,
     consumer: &str,
 ) -> Result<Publication, Failure> {
+    // Run in a package, that package is the consumer unless a member is named for it.
     let package = match meta.get() {
-        Ok(m) => m
+        Ok(m) => match m
             .package_of(&pact_settings::CONSUMER, consumer)
-            .map_err(Failure::input)?,
+            .map_err(Failure::input)?
+        {
+            Some(found) => Some(found),
+            None if m.package_name().is_some() => Some(m.clone()),
+            None => None,
+        },
         Err(_) => None,
     };
     let version = match (&args.consumer_app_version, &package) {

@@ -6,7 +6,7 @@ use pact_settings::{Key, Settings};
 use std::path::{Path, PathBuf};
 
 /// The settings of the package in the current directory (or at `--manifest-path`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Metadata {
     settings: Settings,
 }
@@ -58,9 +58,7 @@ impl Metadata {
             Ok(s.package_name().is_some() && own.as_deref() == Some(name))
         };
         if is_it(&self.settings)? {
-            return Ok(Some(Metadata {
-                settings: self.settings.clone(),
-            }));
+            return Ok(Some(self.clone()));
         }
         for dir in self.settings.member_dirs() {
             let settings = Settings::load(&dir)?;

@@ -107,25 +107,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-/// A database for one test: an SQLite file in `dir`, or a new PostgreSQL database.
-fn databases(dir: &Path) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.join("broker.sqlite").display())];
-    match peers::postgres_url() {
-        Some(admin) => {
-            let name = format!("cargo_pact_broker_{}_{}", std::process::id(), out.len());
-            let created = Command::new("psql")
-                .args([admin.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
-                .status()
-                .expect("psql");
-            assert!(created.success(), "could not create {name}");
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-            out.push(format!("{base}/{name}"));
-        }
-        None => println!("skipped PostgreSQL: PACT_BROKER_TEST_POSTGRES_URL is not set"),
-    }
-    out
-}
-
 #[test]
 fn the_broker_answers_stops_on_sigterm_and_never_logs_a_secret() {
     let dir = temp_dir("sigterm");
@@ -232,7 +213,7 @@ fn the_broker_answers_stops_on_sigterm_and_never_logs_a_secret() {
 #[test]
 fn kill_9_during_publishes_loses_no_acknowledged_publish() {
     let dir = temp_dir("kill9");
-    for database in databases(&dir) {
+    for database in peers::databases(&dir) {
         let log = dir.join("broker.log");
         let mut broker = start(&database, &log);
         let rt = runtime();

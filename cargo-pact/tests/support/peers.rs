@@ -83,3 +83,25 @@ pub fn postgres_url() -> Option<String> {
     );
     url
 }
+
+/// The databases a broker test runs on: an SQLite file in `dir`, and a new database on the
+/// throwaway PostgreSQL when there is one (created with `psql`; see [`postgres_url`]).
+pub fn databases(dir: &std::path::Path) -> Vec<String> {
+    let mut out = vec![format!("sqlite://{}", dir.join("broker.sqlite").display())];
+    match postgres_url() {
+        Some(admin) => {
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let name = format!("cargo_pact_broker_{}_{n}", std::process::id());
+            let created = std::process::Command::new("psql")
+                .args([admin.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
+                .status()
+                .expect("psql");
+            assert!(created.success(), "could not create {name}");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            out.push(format!("{base}/{name}"));
+        }
+        None => println!("skipped PostgreSQL: PACT_BROKER_TEST_POSTGRES_URL is not set"),
+    }
+    out
+}

@@ -1,0 +1,383 @@
+//! The Pact pipeline with `cargo pact` alone, against `cargo pact broker` (on SQLite, and on
+//! PostgreSQL when CI provides one): the consumer publishes the example pact with no flag but
+//! the broker URL in its workspace metadata; the example provider verifies from the broker
+//! with selectors and pending and publishes; can-i-deploy says yes; the provider's deployment
+//! is recorded and can-i-deploy to production says yes; a broken provider fails and
+//! can-i-deploy says no with the failing row; changed content for a published version is
+//! refused.
+
+#[path = "../../cargo-pact/tests/support/peers.rs"]
+mod peers;
+
+use product_service_provider::{routes, states, ProductStates, Store};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use warp::{Filter, Reply};
+
+/// The `cargo-pact` binary of this build: beside the test's own `deps` directory, built
+/// first when the test runs alone.
+fn cargo_pact_bin() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
+    let bin = profile_dir.join(format!("cargo-pact{}", std::env::consts::EXE_SUFFIX));
+    if !bin.is_file() {
+        let target_dir = profile_dir.parent().unwrap();
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "cargo-pact", "--target-dir"])
+            .arg(target_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo build -p cargo-pact");
+        assert!(status.success(), "could not build cargo-pact");
+    }
+    bin
+}
+
+struct Dir(PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(name: &str) -> Dir {
+    let dir = std::env::temp_dir().join(format!("pact-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    Dir(dir)
+}
+
+/// The CI variables that would decide the version and branch: blank, so git decides.
+const CI_VARS: [&str; 8] = [
+    "GITHUB_SHA",
+    "GITHUB_HEAD_REF",
+    "GITHUB_REF",
+    "GIT_COMMIT",
+    "GIT_BRANCH",
+    "CI_COMMIT_SHA",
+    "CI_COMMIT_REF_NAME",
+    "BUILD_URL",
+];
+
+/// `cargo pact ARGS` in `dir`, printed with its output.
+fn cargo_pact(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(cargo_pact_bin());
+    cmd.arg("pact")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("PACT_BROKER_BASE_URL")
+        .env_remove("PACT_BROKER_TOKEN")
+        .env_remove("PACT_OUTPUT_DIR");
+    for var in CI_VARS {
+        cmd.env(var, "");
+    }
+    let out = cmd.output().expect("run cargo pact");
+    println!(
+        "$ cargo pact {}\n{}{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Commits everything in `dir` (a new repository on `main` the first time) and returns the
+/// version the pipeline uses: `<package version>+<short sha>`.
+fn commit(dir: &Path, package_version: &str) -> String {
+    if !dir.join(".git").exists() {
+        git(dir, &["init", "-q", "-b", "main"]);
+    }
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "--allow-empty", "-m", "change"]);
+    format!(
+        "{package_version}+{}",
+        git(dir, &["rev-parse", "--short=7", "HEAD"])
+    )
+}
+
+/// `cargo pact broker` on `database`, killed when dropped.
+struct Broker {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn broker(database: &str, log: &Path) -> Broker {
+    let mut child = Command::new(cargo_pact_bin())
+        .args(["pact", "broker", "--port", "0", "--database", database])
+        .env_remove("PACT_BROKER_BASE_URL")
+        .env_remove("PACT_BROKER_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .expect("start cargo pact broker");
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    lines.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("pact broker listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    std::thread::spawn(move || for _ in lines.lines() {});
+    Broker { child, url }
+}
+
+/// Serves `filter` on a free loopback port from a thread of its own.
+fn serve<F>(filter: F) -> String
+where
+    F: Filter<Extract = (warp::reply::Response,), Error = warp::Rejection>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                warp::serve(filter).incoming(listener).run().await;
+            });
+    });
+    url
+}
+
+/// The consumer's workspace: the example consumer's settings, the broker URL in the
+/// workspace metadata, and the example pact in its pact dir.
+fn consumer_workspace(dir: &Path, broker_url: &str) {
+    std::fs::create_dir_all(dir.join("consumer/src")).unwrap();
+    std::fs::create_dir_all(dir.join("pacts")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nmembers = [\"consumer\"]\nresolver = \"2\"\n\n\
+             [workspace.metadata.pact]\nbroker-url = \"{broker_url}\"\n"
+        ),
+    )
+    .unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/product-service");
+    let manifest = std::fs::read_to_string(example.join("consumer/Cargo.toml")).unwrap();
+    let metadata = manifest
+        .split("[package.metadata.pact]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("the example consumer has [package.metadata.pact]");
+    std::fs::write(
+        dir.join("consumer/Cargo.toml"),
+        format!(
+            "[package]\nname = \"product-service-consumer\"\nversion = \"0.1.0\"\n\
+             edition = \"2021\"\n\n[package.metadata.pact]{metadata}"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("consumer/src/lib.rs"), "").unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../pacts/Consumer-Provider.json"),
+        dir.join("pacts/Consumer-Provider.json"),
+    )
+    .unwrap();
+}
+
+/// The provider's package, configured as the example provider is, verifying from the broker.
+fn provider_package(dir: &Path, broker_url: &str, provider_url: &str) {
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "").unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"product-service-provider\"\nversion = \"0.2.0\"\nedition = \"2021\"\n\n\
+             [package.metadata.pact]\nprovider = \"Provider\"\nbroker-url = \"{broker_url}\"\n\
+             provider-base-url = \"{provider_url}\"\n\
+             state-change-url = \"{provider_url}/api/_pact/state\"\n\
+             consumer-version-selectors = [{{ mainBranch = true }}, {{ deployedOrReleased = true }}]\n\
+             enable-pending = true\n"
+        ),
+    )
+    .unwrap();
+}
+
+/// The provider with its state handlers but a `GET /builds/{id}` that fails.
+fn broken_provider() -> String {
+    let store = Store::default();
+    serve(
+        states::state_filter(ProductStates(store))
+            .or(warp::path!("builds" / u64).map(|_id: u64| {
+                warp::reply::with_status("broken", warp::http::StatusCode::INTERNAL_SERVER_ERROR)
+                    .into_response()
+            }))
+            .unify(),
+    )
+}
+
+#[test]
+fn the_pipeline_runs_with_cargo_pact_alone() {
+    let dir = temp_dir("pipeline");
+    for database in peers::databases(&dir.0) {
+        println!("== on {}", database.split(':').next().unwrap_or_default());
+        pipeline(&dir.0, &database);
+    }
+}
+
+fn pipeline(root: &Path, database: &str) {
+    let kind = database.split(':').next().unwrap_or("db");
+    let work = root.join(kind);
+    std::fs::create_dir_all(&work).unwrap();
+    let b = broker(database, &work.join("broker.log"));
+
+    // The consumer publishes with no flag.
+    let consumer = work.join("consumer-ws");
+    consumer_workspace(&consumer, &b.url);
+    let consumer_version = commit(&consumer, "0.1.0");
+    let published = cargo_pact(&consumer, &["publish"]);
+    assert!(published.status.success(), "publish failed");
+    assert!(stdout(&published).contains(&format!(
+        "Pact successfully published for Consumer version {consumer_version} and provider Provider."
+    )));
+
+    // The provider verifies from the broker and publishes, with no flag.
+    let provider = work.join("provider");
+    let good = serve(routes(Store::default()));
+    provider_package(&provider, &b.url, &good);
+    let provider_version = commit(&provider, "0.2.0");
+    let verified = cargo_pact(&provider, &["verify", "--publish"]);
+    assert!(verified.status.success(), "verify failed");
+    assert!(
+        String::from_utf8_lossy(&verified.stdout).contains("verification result published")
+            || String::from_utf8_lossy(&verified.stderr).contains("verification result published")
+    );
+
+    // can-i-deploy: yes for the consumer version and for the provider version.
+    let yes = cargo_pact(
+        &consumer.join("consumer"),
+        &[
+            "can-i-deploy",
+            "--pacticipant",
+            "Consumer",
+            "--version",
+            &consumer_version,
+        ],
+    );
+    assert_eq!(yes.status.code(), Some(0), "can-i-deploy said no");
+    assert!(
+        stdout(&yes).contains(&provider_version),
+        "the row names the provider version"
+    );
+
+    // The provider is deployed to production; the consumer may follow it there.
+    let env = cargo_pact(
+        &provider,
+        &["create-environment", "--name", "production", "--production"],
+    );
+    assert!(env.status.success(), "create-environment failed");
+    let deployed = cargo_pact(
+        &provider,
+        &[
+            "record-deployment",
+            "--pacticipant",
+            "Provider",
+            "--version",
+            &provider_version,
+            "--environment",
+            "production",
+        ],
+    );
+    assert!(deployed.status.success(), "record-deployment failed");
+    let to_prod = cargo_pact(
+        &consumer.join("consumer"),
+        &[
+            "can-i-deploy",
+            "--pacticipant",
+            "Consumer",
+            "--version",
+            &consumer_version,
+            "--to-environment",
+            "production",
+        ],
+    );
+    assert_eq!(
+        to_prod.status.code(),
+        Some(0),
+        "can-i-deploy to production said no"
+    );
+
+    // A broken provider version fails its verification, and may not be deployed.
+    let broken = broken_provider();
+    provider_package(&provider, &b.url, &broken);
+    let broken_version = commit(&provider, "0.2.0");
+    let failed = cargo_pact(&provider, &["verify", "--publish"]);
+    assert_eq!(
+        failed.status.code(),
+        Some(1),
+        "the broken provider verified"
+    );
+    let no = cargo_pact(
+        &provider,
+        &[
+            "can-i-deploy",
+            "--pacticipant",
+            "Provider",
+            "--version",
+            &broken_version,
+            "--to-environment",
+            "production",
+        ],
+    );
+    assert_eq!(
+        no.status.code(),
+        Some(1),
+        "can-i-deploy said yes to a failed version"
+    );
+    let table = stdout(&no);
+    let row = table
+        .lines()
+        .find(|l| l.contains(&broken_version))
+        .unwrap_or_else(|| panic!("no row for {broken_version} in\n{table}"));
+    assert!(row.contains(&consumer_version), "{row}");
+
+    // Changed content under the published version is refused, naming the conflict.
+    let pact = consumer.join("pacts/Consumer-Provider.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&pact).unwrap()).unwrap();
+    json["interactions"][0]["description"] = "a changed description".into();
+    std::fs::write(&pact, json.to_string()).unwrap();
+    let refused = cargo_pact(
+        &consumer,
+        &["publish", "--consumer-app-version", &consumer_version],
+    );
+    assert_eq!(refused.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Cannot change the content"));
+}
