@@ -7,6 +7,8 @@
 
 #[path = "../../cargo-pact/tests/support/peers.rs"]
 mod peers;
+#[path = "support.rs"]
+mod support;
 
 use pact_broker::auth::{AuthConfig, BasicUser};
 use pact_broker::store::Store;
@@ -17,21 +19,6 @@ use std::process::{Command, Output};
 
 const USER: &str = "ci-user";
 const PASSWORD: &str = "e2e-Secret-pw";
-
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp_dir(name: &str) -> Dir {
-    let dir = std::env::temp_dir().join(format!("pact-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Dir(dir)
-}
 
 /// A pact between Web and API whose one interaction expects `body`.
 fn write_pact(dir: &Path, body: &str) -> PathBuf {
@@ -88,7 +75,7 @@ fn official_clients_publish_verify_and_ask_can_i_deploy() {
         return;
     };
     let ruby_cli = peers::ruby_broker_cli("official-clients");
-    let dir = temp_dir("official-clients");
+    let dir = support::temp_dir("official-clients");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -8,6 +8,8 @@
 
 #[path = "../../cargo-pact/tests/support/peers.rs"]
 mod peers;
+#[path = "support.rs"]
+mod support;
 
 use product_service_provider::{routes, states, ProductStates, Store};
 use std::io::{BufRead, BufReader};
@@ -32,21 +34,6 @@ fn cargo_pact_bin() -> PathBuf {
         assert!(status.success(), "could not build cargo-pact");
     }
     bin
-}
-
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp_dir(name: &str) -> Dir {
-    let dir = std::env::temp_dir().join(format!("pact-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Dir(dir)
 }
 
 /// The CI variables that would decide the version and branch: blank, so git decides.
@@ -245,7 +232,7 @@ fn broken_provider() -> String {
 
 #[test]
 fn the_pipeline_runs_with_cargo_pact_alone() {
-    let dir = temp_dir("pipeline");
+    let dir = support::temp_dir("pipeline");
     for database in peers::databases(&dir.0) {
         println!("== on {}", database.split(':').next().unwrap_or_default());
         pipeline(&dir.0, &database);
