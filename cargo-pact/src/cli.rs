@@ -668,6 +668,8 @@ pub struct PublishArgs {
     /// Color the notices.
     #[arg(long = "color", value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    #[command(flatten)]
+    pub log: LogArgs,
     /// The package whose settings (`broker-url`, the pact dir, the version) apply.
     #[arg(long = "manifest-path", value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,

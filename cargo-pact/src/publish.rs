@@ -223,6 +223,7 @@ fn publication(
 
 /// Runs `cargo pact publish`.
 pub fn run(args: PublishArgs) -> Result<ExitCode, Failure> {
+    args.log.install();
     let mut meta = LazyMetadata::new(args.manifest_path.clone());
     let paths = paths(&args, &mut meta)?;
     let contracts = read_contracts(&paths).map_err(Failure::input)?;

@@ -365,3 +365,39 @@ fn an_older_broker_gets_a_put_per_pact_then_tags_and_branch() {
     );
     assert_eq!(status, 200);
 }
+
+#[test]
+fn the_debug_log_shows_each_broker_request_and_no_password() {
+    const PASSWORD: &str = "pub-Pa55-w0rd";
+    let dir = pipeline::temp_dir("publish-log");
+    let broker = BrokerProcess::start(
+        &dir,
+        &[
+            ("PACT_BROKER_BASIC_AUTH_USERNAME", "ci"),
+            ("PACT_BROKER_BASIC_AUTH_PASSWORD", PASSWORD),
+        ],
+    );
+    let ws = dir.join("ws");
+    workspace(&ws, &broker.url);
+    let with_url = broker.url.replacen("://", &format!("://ci:{PASSWORD}@"), 1);
+    for args in [
+        vec!["--log-level", "debug", "-u", "ci", "-p", PASSWORD],
+        vec!["--log-level", "debug", "-b", with_url.as_str()],
+    ] {
+        let out = publish(&ws, &args, &[]);
+        assert!(out.status.success(), "{}", text(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("POST") && stderr.contains("/contracts/publish -> 200"),
+            "{stderr}"
+        );
+        assert!(!text(&out).contains(PASSWORD), "{}", text(&out));
+    }
+    let wrong = publish(
+        &ws,
+        &["-u", "ci", "-p", "nope-not-it", "--log-level", "debug"],
+        &[],
+    );
+    assert_eq!(wrong.status.code(), Some(4), "{}", text(&wrong));
+    assert!(!text(&wrong).contains("nope-not-it"));
+}

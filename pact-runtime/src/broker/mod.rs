@@ -568,12 +568,24 @@ impl BrokerClient {
                 Ok(response) => response,
                 // Nothing reached the broker: safe to send again, whatever the request.
                 Err(e) if e.is_connect() && attempt <= self.retries => {
+                    tracing::info!("broker: {method} {url_text} could not connect; retrying");
                     tokio::time::sleep(backoff).await;
                     continue;
                 }
                 Err(e) => return Err(self.transport_error(&method, &url_text, e)),
             };
             let status = response.status();
+            // The URL has no credentials (the client took them out); bodies are not
+            // logged, as a webhook's may hold some.
+            tracing::info!(
+                "broker: {method} {url_text} -> {}{}",
+                status.as_u16(),
+                if attempt > 1 {
+                    format!(" (attempt {attempt})")
+                } else {
+                    String::new()
+                }
+            );
             let retryable = resend == Resend::Idempotent
                 && (status.is_server_error()
                     || status == StatusCode::REQUEST_TIMEOUT
