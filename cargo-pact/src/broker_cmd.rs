@@ -1,10 +1,12 @@
-//! `cargo pact broker`: a Pact Broker on an SQLite file, or on PostgreSQL for teams.
+//! `cargo pact broker`: a Pact Broker on an SQLite file, or on PostgreSQL for teams, over
+//! HTTP, or HTTPS with `--tls-cert` and `--tls-key`.
 
 use crate::cli::BrokerArgs;
 use crate::Failure;
 use anyhow::{anyhow, Context as _};
 use pact_broker::auth::{AuthConfig, BasicUser};
 use pact_broker::store::{redact, Store};
+use pact_broker::tls::{TlsConfig, TlsError};
 use pact_broker::{Broker, BrokerConfig};
 use std::process::ExitCode;
 
@@ -12,6 +14,7 @@ use std::process::ExitCode;
 pub fn run(args: BrokerArgs) -> Result<ExitCode, Failure> {
     args.log.install();
     let auth = auth(&args)?;
+    let tls = tls(&args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -37,17 +40,51 @@ pub fn run(args: BrokerArgs) -> Result<ExitCode, Failure> {
             body_limit: args.body_limit,
             ..BrokerConfig::default()
         };
-        println!("pact broker listening on http://{local}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("pact broker listening on {scheme}://{local}");
         println!("database: {database} ({})", store.backend());
         if let Some(base) = &config.base_url {
             println!("base URL: {base}");
         }
         let broker = Broker::new(store, config);
-        pact_broker::serve(broker.clone(), listener, shutdown_signal()).await;
+        match tls {
+            Some(tls) => {
+                pact_broker::serve_tls(broker.clone(), listener, tls, shutdown_signal()).await;
+            }
+            None => pact_broker::serve(broker.clone(), listener, shutdown_signal()).await,
+        }
         broker.store().close().await;
         println!("pact broker stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The certificate and key of `--tls-cert` and `--tls-key` (clap makes them come
+/// together), read and checked before anything listens, so a bad file fails at start with
+/// its name rather than at the first handshake.
+fn tls(args: &BrokerArgs) -> Result<Option<TlsConfig>, Failure> {
+    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
+        return Ok(None);
+    };
+    let read = |path: &std::path::Path, flag: &str| {
+        std::fs::read(path)
+            .with_context(|| format!("could not read {} ({flag})", path.display()))
+            .map_err(Failure::input)
+    };
+    let (cert_pem, key_pem) = (read(cert, "--tls-cert")?, read(key, "--tls-key")?);
+    TlsConfig::from_pem(&cert_pem, &key_pem)
+        .map(Some)
+        .map_err(|e| {
+            let (path, flag) = match e {
+                TlsError::Certificate(_) => (cert.display().to_string(), "--tls-cert"),
+                TlsError::Key(_) => (key.display().to_string(), "--tls-key"),
+                TlsError::Mismatch(_) => (
+                    format!("{} and {}", cert.display(), key.display()),
+                    "--tls-cert, --tls-key",
+                ),
+            };
+            Failure::input(anyhow!(e).context(format!("could not use {path} ({flag})")))
+        })
 }
 
 fn auth(args: &BrokerArgs) -> Result<AuthConfig, Failure> {

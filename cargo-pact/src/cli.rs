@@ -543,6 +543,25 @@ pub struct BrokerArgs {
     /// The largest request body accepted, in bytes (larger ones get 413).
     #[arg(long = "body-limit", env = "PACT_BROKER_BODY_LIMIT", default_value_t = pact_broker::DEFAULT_BODY_LIMIT, value_name = "BYTES")]
     pub body_limit: usize,
+    /// Serve HTTPS with this PEM certificate chain (the broker's certificate first, then
+    /// any intermediates); needs --tls-key.
+    #[arg(
+        long = "tls-cert",
+        env = "PACT_BROKER_TLS_CERT",
+        requires = "tls_key",
+        value_name = "FILE",
+        help_heading = "TLS"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1); needs --tls-cert.
+    #[arg(
+        long = "tls-key",
+        env = "PACT_BROKER_TLS_KEY",
+        requires = "tls_cert",
+        value_name = "FILE",
+        help_heading = "TLS"
+    )]
+    pub tls_key: Option<PathBuf>,
     /// The user that may read and write.
     #[arg(
         long = "basic-auth-username",
@@ -614,6 +633,8 @@ impl std::fmt::Debug for BrokerArgs {
             .field("bind", &self.bind)
             .field("database", &pact_broker::store::redact(&self.database))
             .field("base_url", &self.base_url)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
             .field("basic_auth_username", &self.basic_auth_username)
             .field("tokens", &self.tokens.len())
             .field("read_only_tokens", &self.read_only_tokens.len())

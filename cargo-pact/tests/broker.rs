@@ -1,6 +1,7 @@
 //! `cargo pact broker` as a process: it says where it listens, keeps credentials out of
 //! its output and log, stops gracefully on SIGTERM, and after `kill -9` in the middle of a
-//! stream of publishes every acknowledged publish is there on restart.
+//! stream of publishes every acknowledged publish is there on restart. With `--tls-cert`
+//! and `--tls-key` it serves HTTPS (and nothing else), with `https://` hrefs.
 
 #[path = "support/peers.rs"]
 mod peers;
@@ -29,6 +30,11 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// Starts `cargo pact broker` on `database` with credentials, logging at debug to `log`.
 fn start(database: &str, log: &Path) -> Broker {
+    start_with(database, log, &[])
+}
+
+/// [`start`], with more arguments.
+fn start_with(database: &str, log: &Path, more: &[&str]) -> Broker {
     let mut child = Command::new(BIN)
         .args([
             "pact",
@@ -40,6 +46,7 @@ fn start(database: &str, log: &Path) -> Broker {
             "--database",
             database,
         ])
+        .args(more)
         .env("PACT_BROKER_BASIC_AUTH_USERNAME", "admin")
         .env("PACT_BROKER_BASIC_AUTH_PASSWORD", PASSWORD)
         .env("PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME", "viewer")
@@ -49,6 +56,8 @@ fn start(database: &str, log: &Path) -> Broker {
         .env_remove("PACT_BROKER_BASE_URL")
         .env_remove("PACT_BROKER_DATABASE_URL")
         .env_remove("PACT_LOG_LEVEL")
+        .env_remove("PACT_BROKER_TLS_CERT")
+        .env_remove("PACT_BROKER_TLS_KEY")
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
@@ -291,5 +300,235 @@ fn kill_9_during_publishes_loses_no_acknowledged_publish() {
         restarted.child.kill().ok();
         restarted.child.wait().ok();
     }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A self-signed certificate for `localhost` and 127.0.0.1 in `dir`: the paths of its PEM
+/// and of its key's PEM.
+fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.key_pair.serialize_pem()).unwrap();
+    (cert, key)
+}
+
+/// Every `href` in `value`, however deep.
+fn hrefs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    serde_json::Value::String(s) if k == "href" => out.push(s.clone()),
+                    _ => hrefs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| hrefs(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn with_a_certificate_it_serves_https_with_https_links_and_refuses_plain_http() {
+    let dir = temp_dir("tls");
+    let (cert, key) = self_signed(&dir);
+    let log = dir.join("broker.log");
+    let mut broker = start_with(
+        &format!("sqlite://{}", dir.join("b.sqlite").display()),
+        &log,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        broker.url.starts_with("https://127.0.0.1:"),
+        "startup line: {}",
+        broker.url
+    );
+    let rt = runtime();
+    rt.block_on(async {
+        let pem = std::fs::read(&cert).unwrap();
+        let c = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+            .build()
+            .unwrap();
+        let index = c
+            .get(format!("{}/", broker.url))
+            .basic_auth("admin", Some(PASSWORD))
+            .header("Accept", "application/hal+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(index.status(), 200);
+        assert_eq!(
+            index.headers()["content-type"],
+            "application/hal+json;charset=utf-8"
+        );
+        let index: serde_json::Value = index.json().await.unwrap();
+        let mut links = Vec::new();
+        hrefs(&index["_links"], &mut links);
+        assert!(!links.is_empty(), "{index}");
+        for href in &links {
+            assert!(
+                *href == broker.url || href.starts_with(&format!("{}/", broker.url)),
+                "{href} is not under {}",
+                broker.url
+            );
+        }
+
+        let published = c
+            .post(format!("{}/contracts/publish", broker.url))
+            .basic_auth("admin", Some(PASSWORD))
+            .json(&pact_body(7))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(published.status(), 200);
+        let pact: serde_json::Value = c
+            .get(format!(
+                "{}/pacts/provider/API/consumer/Web/version/7",
+                broker.url
+            ))
+            .basic_auth("admin", Some(PASSWORD))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(pact["interactions"][0]["description"], "request 7");
+        assert!(
+            pact["_links"]["self"]["href"]
+                .as_str()
+                .is_some_and(|h| h.starts_with("https://")),
+            "{pact}"
+        );
+
+        // Plain HTTP on the TLS port is refused at once (the bytes are no TLS record),
+        // not left hanging until a timeout.
+        let plain = broker.url.replacen("https://", "http://", 1);
+        let refused = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            reqwest::Client::new()
+                .get(format!("{plain}/diagnostic/status/heartbeat"))
+                .send(),
+        )
+        .await
+        .expect("plain HTTP to the TLS port hangs");
+        assert!(refused.is_err(), "plain HTTP was answered: {refused:?}");
+        // A client that does not trust the certificate is refused too.
+        assert!(reqwest::Client::new()
+            .get(format!("{}/diagnostic/status/heartbeat", broker.url))
+            .send()
+            .await
+            .is_err());
+    });
+
+    // The official client, trusting the certificate through its `--ssl-certificate`
+    // (`SSL_CERT_FILE`).
+    if let Some(pact) = peers::reference_cli("broker over https") {
+        let out = Command::new(pact)
+            .args([
+                "broker",
+                "describe-pacticipant",
+                "--broker-base-url",
+                &broker.url,
+                "--broker-username",
+                "admin",
+                "--broker-password",
+                PASSWORD,
+                "--name",
+                "Web",
+                "--output",
+                "json",
+            ])
+            .env("SSL_CERT_FILE", &cert)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "pact broker describe-pacticipant: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let described: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(described["name"], "Web", "{stdout}");
+    }
+
+    let pid = broker.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let exit = broker.child.wait().unwrap();
+    assert!(exit.success(), "SIGTERM ends the broker with 0: {exit}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Runs `cargo pact broker` with `args`, expecting it to refuse to start: its exit code
+/// and stderr.
+fn refused(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(BIN)
+        .args(["pact", "broker", "--port", "0"])
+        .args(args)
+        .env_remove("PACT_BROKER_TLS_CERT")
+        .env_remove("PACT_BROKER_TLS_KEY")
+        .env_remove("PACT_BROKER_DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn tls_needs_a_readable_certificate_and_key_together() {
+    let dir = temp_dir("tls-args");
+    let (cert, key) = self_signed(&dir);
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let database = format!("sqlite://{}", dir.join("b.sqlite").display());
+    let database = database.as_str();
+
+    let (code, stderr) = refused(&["--database", database, "--tls-cert", cert]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--tls-key"), "{stderr}");
+
+    let missing = dir.join("no-such-cert.pem");
+    let missing = missing.to_str().unwrap();
+    let (code, stderr) = refused(&[
+        "--database",
+        database,
+        "--tls-cert",
+        missing,
+        "--tls-key",
+        key,
+    ]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        stderr.contains(missing) && stderr.contains("--tls-cert"),
+        "{stderr}"
+    );
+
+    // A key where the certificate should be: read, but not a certificate.
+    let (code, stderr) = refused(&["--database", database, "--tls-cert", key, "--tls-key", key]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(key) && stderr.contains("--tls-cert") && stderr.contains("certificate"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.join("b.sqlite").exists(),
+        "the files are checked before the database is opened"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

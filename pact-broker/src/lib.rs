@@ -24,6 +24,7 @@
 //!   ids, publish validation, selectors, pending and WIP, the matrix and `deployable`.
 //! - [`store`]: sqlx over SQLite and PostgreSQL, one set of queries for both.
 //! - [`auth`]: Basic users and bearer tokens, read-write and read-only.
+//! - [`tls`]: HTTPS from a PEM certificate chain and key, for [`serve_tls`].
 //!
 //! # Scaling out
 //!
@@ -48,6 +49,7 @@ mod api;
 pub mod auth;
 pub mod domain;
 pub mod store;
+pub mod tls;
 mod worker;
 
 use auth::AuthConfig;
@@ -67,7 +69,8 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 pub struct BrokerConfig {
     /// The URL clients reach the broker at (`--base-url`, `PACT_BROKER_BASE_URL`): every
     /// href starts with it. Without it, hrefs are built from `X-Forwarded-Proto` and
-    /// `X-Forwarded-Host` when a proxy sends them, else from the request's `Host`.
+    /// `X-Forwarded-Host` when a proxy sends them, else from the request's `Host`, with
+    /// `https` when the broker serves TLS ([`serve_tls`]).
     pub base_url: Option<String>,
     /// Who may read and write.
     pub auth: AuthConfig,
@@ -161,8 +164,9 @@ impl Broker {
         &self.store
     }
 
-    /// The base URL of hrefs in the answer to a request with these headers.
-    fn base_url(&self, headers: &HeaderMap, local: &str) -> String {
+    /// The base URL of hrefs in the answer to a request with these headers, received over
+    /// `scheme` (`http` or `https`) on the address `local`.
+    fn base_url(&self, headers: &HeaderMap, scheme: &str, local: &str) -> String {
         if let Some(base) = &self.config.base_url {
             return base.trim_end_matches('/').to_string();
         }
@@ -173,7 +177,7 @@ impl Broker {
                 .map(|v| v.split(',').next().unwrap_or(v).trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let proto = header("x-forwarded-proto").unwrap_or_else(|| "http".to_string());
+        let proto = header("x-forwarded-proto").unwrap_or_else(|| scheme.to_string());
         let host = header("x-forwarded-host")
             .or_else(|| header("host"))
             .unwrap_or_else(|| local.to_string());
@@ -184,6 +188,7 @@ impl Broker {
 /// The warp filter that answers every request.
 fn routes(
     broker: Arc<Broker>,
+    scheme: &'static str,
     local: String,
 ) -> impl Filter<Extract = (api::Reply,), Error = warp::Rejection> + Clone + Send + Sync + 'static {
     let query = warp::query::raw().or(warp::any().map(String::new)).unify();
@@ -206,7 +211,7 @@ fn routes(
                         Err(e) => e.reply(),
                         Ok(body) => {
                             let req = api::Req {
-                                base: broker.base_url(&headers, &local),
+                                base: broker.base_url(&headers, scheme, &local),
                                 segments: segments(path.as_str()),
                                 method: method.clone(),
                                 query,
@@ -277,27 +282,108 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
+    run(broker, listener, None, shutdown).await;
+}
+
+/// [`serve`], over HTTPS: each connection's TLS handshake is done with `tls`, and hrefs
+/// start with `https://` unless [`BrokerConfig::base_url`] or `X-Forwarded-Proto` say
+/// otherwise. A client that speaks plain HTTP, or no TLS in time, is disconnected.
+pub async fn serve_tls(
+    broker: Arc<Broker>,
+    listener: tokio::net::TcpListener,
+    tls: tls::TlsConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    run(broker, listener, Some(tls.acceptor), shutdown).await;
+}
+
+/// How long a connection may take to complete its TLS handshake: a client that connects
+/// and sends nothing must not hold a task, or delay a graceful shutdown, for ever.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The accept loop behind [`serve`] and [`serve_tls`]. It is warp's own graceful server
+/// (hyper-util's auto HTTP/1 and HTTP/2 connections, each watched so shutdown waits for
+/// it), written out because warp 0.4 cannot put TLS under it: its `tls` feature is gone
+/// and its acceptor trait is private.
+async fn run(
+    broker: Arc<Broker>,
+    listener: tokio::net::TcpListener,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
     let local = listener
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_else(|_| "localhost".to_string());
+    let scheme = if acceptor.is_some() { "https" } else { "http" };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = broker
         .config
         .webhooks
         .worker
         .then(|| tokio::spawn(worker::run(broker.clone(), stopped)));
-    let shutdown = async move {
-        shutdown.await;
-        let _ = stop.send(true);
-    };
-    warp::serve(routes(broker, local))
-        .incoming(listener)
-        .graceful(shutdown)
-        .run()
-        .await;
+    let filter = routes(broker, scheme, local);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // A connection reset before it was accepted: nothing to do.
+                Err(e) if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset
+                ) => continue,
+                Err(e) => {
+                    // Out of file descriptors, say: retrying at once would only spin.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let filter = filter.clone();
+        let acceptor = acceptor.clone();
+        // Taken before the handshake, so a shutdown waits for a connection whose
+        // handshake is under way (bounded by HANDSHAKE_TIMEOUT) and its request.
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let Some(acceptor) = acceptor else {
+                return connection(stream, filter, watcher).await;
+            };
+            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                Ok(Ok(stream)) => connection(stream, filter, watcher).await,
+                Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                Err(_) => tracing::debug!("TLS handshake timed out"),
+            }
+        });
+    }
+    let _ = stop.send(true);
+    // Closes the listener first, so no connection is accepted while the others finish.
+    drop(listener);
+    graceful.shutdown().await;
     if let Some(worker) = worker {
         let _ = worker.await;
+    }
+}
+
+/// Serves HTTP/1 or HTTP/2 (hyper-util's auto connection, as warp does) on one connection,
+/// plain or TLS, until the client closes it or a shutdown has let its requests finish.
+async fn connection<F, I>(io: I, filter: F, watcher: hyper_util::server::graceful::Watcher)
+where
+    F: Filter<Extract = (api::Reply,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper_util::service::TowerToHyperService::new(warp::service(filter));
+    let builder =
+        hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+    let io = hyper_util::rt::TokioIo::new(io);
+    if let Err(e) = watcher
+        .watch(builder.serve_connection_with_upgrades(io, service))
+        .await
+    {
+        tracing::debug!(error = %e, "connection error");
     }
 }
 

@@ -73,9 +73,25 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => {
                 StoreError::Unavailable(e.to_string())
             }
+            sqlx::Error::Database(ref d) if server_unavailable(d.as_ref()) => {
+                StoreError::Unavailable(e.to_string())
+            }
             other => StoreError::Database(other),
         }
     }
+}
+
+/// Whether PostgreSQL answered that it cannot serve now rather than that the query is
+/// wrong: a session it terminated as it shut down (`57P01` admin_shutdown, `57P02`
+/// crash_shutdown), one it refuses while starting or stopping (`57P03`), no connection
+/// slot left (`53300`), or any connection exception (class `08`). The pool replaces such a
+/// connection, so the same request succeeds once the server is back.
+fn server_unavailable(e: &dyn sqlx::error::DatabaseError) -> bool {
+    let Some(pg) = e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() else {
+        return false;
+    };
+    let code = pg.code();
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
 }
 
 /// What storage answers.
@@ -294,9 +310,15 @@ pub mod postgres {
             let mut conn = sqlx::PgConnection::connect_with(&options).await?;
             migrations(MIGRATIONS).run(&mut conn).await?;
             conn.close().await?;
+            // A database that goes away drops the pool's connections: each is pinged
+            // before use (sqlx's default, stated because recovery depends on it) and a
+            // dead one replaced. While the server refuses connections, sqlx retries until
+            // the acquire timeout, so that is how long a request waits for its 503: kept
+            // short, but long enough to queue for a free connection under load.
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(true)
+                .acquire_timeout(Duration::from_secs(5))
                 .connect_with(options)
                 .await?;
             Ok(Repo { pool })

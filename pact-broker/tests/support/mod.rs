@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod cluster;
+
 use pact_broker::store::Store;
 use pact_broker::{Broker, BrokerConfig};
 use std::path::PathBuf;
