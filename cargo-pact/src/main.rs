@@ -9,6 +9,7 @@
 
 mod broker_cmd;
 mod broker_conn;
+mod can_i_deploy;
 mod cli;
 mod provider_cmd;
 mod settings;
@@ -76,6 +77,7 @@ fn main() -> ExitCode {
         cli::Command::Stub(args) => stub::run(args),
         cli::Command::Test(args) => test_cmd::run(args),
         cli::Command::Broker(args) => broker_cmd::run(*args),
+        cli::Command::CanIDeploy(args) => can_i_deploy::run(*args),
     };
     match result {
         Ok(code) => code,
