@@ -7,9 +7,12 @@ use std::path::PathBuf;
 /// Exit codes, documented in `--help`.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  verified (verify), served until stopped (stub), tests passed (test)
-  1  verification failed: an interaction did not match (pending ones aside)
-  2  bad arguments, settings or pacts (a malformed pact names its file, line and column)
+  0  verified (verify), served until stopped (stub), tests passed (test), safe to deploy
+     (can-i-deploy, and always with --dry-run)
+  1  verification failed: an interaction did not match (pending ones aside); for
+     can-i-deploy, the broker said no or could not tell
+  2  bad arguments, settings or pacts (a malformed pact names its file, line and column);
+     for can-i-deploy, also a pacticipant or environment the broker does not know
   3  the provider could not be reached (refused, timed out, or --provider-cmd failed)
   4  the broker failed or refused (includes publishing the results); for `broker`, its
      database could not be opened or migrated";
@@ -44,6 +47,10 @@ pub enum Command {
     /// built.
     #[command(after_help = EXIT_CODES)]
     Publish(Box<PublishArgs>),
+    /// Ask the broker whether pacticipant versions can be deployed: the matrix of their
+    /// verification results, and its verdict as the exit code.
+    #[command(name = "can-i-deploy", after_help = EXIT_CODES)]
+    CanIDeploy(Box<CanIDeployArgs>),
 }
 
 /// When to color the report.
@@ -58,17 +65,27 @@ pub enum Color {
 }
 
 impl Color {
-    /// Whether to color stdout: the flag, else `CARGO_TERM_COLOR` (as cargo reads it), else
-    /// `NO_COLOR`, else whether stdout is a terminal.
+    /// Whether to color stdout, from the environment this process runs in (see
+    /// [`Color::resolve`]).
     pub fn enabled(self) -> bool {
         use std::io::IsTerminal as _;
+        self.resolve(
+            std::env::var("CARGO_TERM_COLOR").ok().as_deref(),
+            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            std::io::stdout().is_terminal(),
+        )
+    }
+
+    /// Whether to color: the flag, else `CARGO_TERM_COLOR` (`always`/`never`, as cargo
+    /// reads it), else not when `NO_COLOR` is set, else when stdout is a terminal.
+    pub fn resolve(self, cargo_term_color: Option<&str>, no_color: bool, terminal: bool) -> bool {
         match self {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => match std::env::var("CARGO_TERM_COLOR").as_deref() {
-                Ok("always") => true,
-                Ok("never") => false,
-                _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            Color::Auto => match cargo_term_color {
+                Some("always") => true,
+                Some("never") => false,
+                _ => !no_color && terminal,
             },
         }
     }
@@ -692,6 +709,74 @@ pub struct PublishArgs {
     #[command(flatten)]
     pub log: LogArgs,
     /// The package whose settings (`broker-url`, the pact dir, the version) apply.
+    #[arg(long = "manifest-path", value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+}
+
+/// `cargo pact can-i-deploy`: the Ruby CLI's flags. `--pacticipant`, `--version`,
+/// `--latest`, `--branch`, `--main-branch` and `--ignore` are read in the order given (see
+/// [`crate::can_i_deploy::SelectorArgs`]).
+#[derive(Debug, Args)]
+pub struct CanIDeployArgs {
+    #[command(flatten)]
+    pub selectors: crate::can_i_deploy::SelectorArgs,
+    /// The environment the versions are to be deployed to: they are checked against what is
+    /// deployed or released there.
+    #[arg(
+        long = "to-environment",
+        value_name = "ENVIRONMENT",
+        conflicts_with = "to",
+        help_heading = "Target"
+    )]
+    pub to_environment: Option<String>,
+    /// Check against the latest version of each other pacticipant with this tag (the
+    /// older, tag-based workflow; prefer --to-environment).
+    #[arg(long = "to", value_name = "TAG", help_heading = "Target")]
+    pub to: Option<String>,
+    /// While the broker has no verification result for some integration, ask again this
+    /// many times (the provider's verification may still be running).
+    #[arg(
+        long = "retry-while-unknown",
+        default_value_t = 0,
+        value_name = "TIMES",
+        help_heading = "Retries"
+    )]
+    pub retry_while_unknown: u32,
+    /// Seconds between the retries of --retry-while-unknown.
+    #[arg(
+        long = "retry-interval",
+        default_value_t = 10,
+        value_name = "SECONDS",
+        help_heading = "Retries"
+    )]
+    pub retry_interval: u64,
+    /// Print the broker's answer but exit 0 whatever it is (setting up a pipeline, or a
+    /// deliberate deployment of a breaking change).
+    #[arg(
+        long = "dry-run",
+        env = "PACT_BROKER_CAN_I_DEPLOY_DRY_RUN",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new(),
+        help_heading = "Output"
+    )]
+    pub dry_run: bool,
+    /// How to print the answer: a table of the matrix rows with the reason, or the broker's
+    /// JSON.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_enum,
+        default_value_t = Output::Table,
+        help_heading = "Output"
+    )]
+    pub output: Output,
+    /// Color the table (auto: when stdout is a terminal, unless CARGO_TERM_COLOR or
+    /// NO_COLOR say otherwise).
+    #[arg(long = "color", value_enum, default_value_t = Color::Auto, help_heading = "Output")]
+    pub color: Color,
+    #[command(flatten)]
+    pub broker: BrokerConnArgs,
+    /// The package whose pacticipant name, version and broker-url are the defaults.
     #[arg(long = "manifest-path", value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
 }

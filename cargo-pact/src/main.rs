@@ -9,6 +9,7 @@
 
 mod broker_cmd;
 mod broker_conn;
+mod can_i_deploy;
 mod cli;
 mod provider_cmd;
 mod publish;
@@ -78,6 +79,7 @@ fn main() -> ExitCode {
         cli::Command::Test(args) => test_cmd::run(args),
         cli::Command::Broker(args) => broker_cmd::run(*args),
         cli::Command::Publish(args) => publish::run(*args),
+        cli::Command::CanIDeploy(args) => can_i_deploy::run(*args),
     };
     match result {
         Ok(code) => code,
