@@ -6,42 +6,10 @@
 #[path = "support/pipeline.rs"]
 mod pipeline;
 
-use pipeline::{official_requests, shape_differences, text, BrokerProcess, RecordingProxy, BIN};
+use pipeline::{official_requests, shape_differences, text, BrokerProcess, RecordingProxy};
 use serde_json::{json, Value};
 use std::path::Path;
-use std::process::{Command, Output};
-
-/// The CI variables the version, branch and build URL are detected from: cleared, so the
-/// tests see git's answer wherever they run.
-const CI_VARS: [&str; 27] = [
-    "GITHUB_SHA",
-    "BUILDKITE_COMMIT",
-    "CIRCLE_SHA1",
-    "TRAVIS_COMMIT",
-    "GIT_COMMIT",
-    "APPVEYOR_REPO_COMMIT",
-    "CI_COMMIT_SHA",
-    "BITBUCKET_COMMIT",
-    "BUILD_SOURCEVERSION",
-    "CIRRUS_CHANGE_IN_REPO",
-    "GITHUB_HEAD_REF",
-    "GITHUB_REF",
-    "BUILDKITE_BRANCH",
-    "CIRCLE_BRANCH",
-    "TRAVIS_BRANCH",
-    "GIT_BRANCH",
-    "GIT_LOCAL_BRANCH",
-    "APPVEYOR_REPO_BRANCH",
-    "CI_COMMIT_REF_NAME",
-    "BITBUCKET_BRANCH",
-    "BUILD_SOURCEBRANCHNAME",
-    "CIRRUS_BRANCH",
-    "GITHUB_SERVER_URL",
-    "BUILD_URL",
-    "CI_JOB_URL",
-    "BUILDKITE_BUILD_URL",
-    "CIRCLE_BUILD_URL",
-];
+use std::process::Output;
 
 fn pact(description: &str) -> Value {
     json!({
@@ -78,44 +46,14 @@ fn workspace(dir: &Path, broker_url: &str) -> String {
         serde_json::to_string_pretty(&pact("a request for items")).unwrap(),
     )
     .unwrap();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .expect("git");
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    };
-    git(&["init", "-q", "-b", "main"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "pacts"]);
-    format!("0.3.0+{}", git(&["rev-parse", "--short=7", "HEAD"]))
+    pipeline::commit(dir, "0.3.0")
 }
 
 /// `cargo pact publish ARGS` in `dir`, with no CI or broker variables but `env`.
 fn publish(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["pact", "publish"])
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("PACT_OUTPUT_DIR")
-        .env_remove("PACT_BROKER_BASE_URL")
-        .env_remove("PACT_BROKER_TOKEN")
-        .env_remove("PACT_BROKER_USERNAME")
-        .env_remove("PACT_BROKER_PASSWORD");
-    for var in CI_VARS {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run cargo pact publish")
+    let mut all = vec!["publish"];
+    all.extend(args);
+    pipeline::cargo_pact(dir, &all, env)
 }
 
 fn get(url: &str, token: Option<&str>) -> (u16, Value) {

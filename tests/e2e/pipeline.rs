@@ -8,60 +8,20 @@
 
 #[path = "../../cargo-pact/tests/support/peers.rs"]
 mod peers;
+#[path = "../../cargo-pact/tests/support/pipeline.rs"]
+mod pipeline;
 #[path = "support.rs"]
 mod support;
 
+use pipeline::{commit, serve, BrokerProcess};
 use product_service_provider::{routes, states, ProductStates, Store};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 use warp::{Filter, Reply};
 
-/// The `cargo-pact` binary of this build: beside the test's own `deps` directory, built
-/// first when the test runs alone.
-fn cargo_pact_bin() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-    let bin = profile_dir.join(format!("cargo-pact{}", std::env::consts::EXE_SUFFIX));
-    if !bin.is_file() {
-        let target_dir = profile_dir.parent().unwrap();
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "cargo-pact", "--target-dir"])
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo build -p cargo-pact");
-        assert!(status.success(), "could not build cargo-pact");
-    }
-    bin
-}
-
-/// The CI variables that would decide the version and branch: blank, so git decides.
-const CI_VARS: [&str; 8] = [
-    "GITHUB_SHA",
-    "GITHUB_HEAD_REF",
-    "GITHUB_REF",
-    "GIT_COMMIT",
-    "GIT_BRANCH",
-    "CI_COMMIT_SHA",
-    "CI_COMMIT_REF_NAME",
-    "BUILD_URL",
-];
-
-/// `cargo pact ARGS` in `dir`, printed with its output.
+/// `cargo pact ARGS` in `dir` (none of the test's environment), printed with its output.
 fn cargo_pact(dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(cargo_pact_bin());
-    cmd.arg("pact")
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("PACT_BROKER_BASE_URL")
-        .env_remove("PACT_BROKER_TOKEN")
-        .env_remove("PACT_OUTPUT_DIR");
-    for var in CI_VARS {
-        cmd.env(var, "");
-    }
-    let out = cmd.output().expect("run cargo pact");
+    let out = pipeline::cargo_pact(dir, args, &[]);
     println!(
         "$ cargo pact {}\n{}{}",
         args.join(" "),
@@ -73,94 +33,6 @@ fn cargo_pact(dir: &Path, args: &[&str]) -> Output {
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git");
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-/// Commits everything in `dir` (a new repository on `main` the first time) and returns the
-/// version the pipeline uses: `<package version>+<short sha>`.
-fn commit(dir: &Path, package_version: &str) -> String {
-    if !dir.join(".git").exists() {
-        git(dir, &["init", "-q", "-b", "main"]);
-    }
-    git(dir, &["add", "."]);
-    git(dir, &["commit", "-q", "--allow-empty", "-m", "change"]);
-    format!(
-        "{package_version}+{}",
-        git(dir, &["rev-parse", "--short=7", "HEAD"])
-    )
-}
-
-/// `cargo pact broker` on `database`, killed when dropped.
-struct Broker {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn broker(database: &str, log: &Path) -> Broker {
-    let mut child = Command::new(cargo_pact_bin())
-        .args(["pact", "broker", "--port", "0", "--database", database])
-        .env_remove("PACT_BROKER_BASE_URL")
-        .env_remove("PACT_BROKER_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .expect("start cargo pact broker");
-    let mut lines = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    lines.read_line(&mut line).unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("pact broker listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    std::thread::spawn(move || for _ in lines.lines() {});
-    Broker { child, url }
-}
-
-/// Serves `filter` on a free loopback port from a thread of its own.
-fn serve<F>(filter: F) -> String
-where
-    F: Filter<Extract = (warp::reply::Response,), Error = warp::Rejection>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-{
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                warp::serve(filter).incoming(listener).run().await;
-            });
-    });
-    url
 }
 
 /// The consumer's workspace: the example consumer's settings, the broker URL in the
@@ -243,7 +115,7 @@ fn pipeline(root: &Path, database: &str) {
     let kind = database.split(':').next().unwrap_or("db");
     let work = root.join(kind);
     std::fs::create_dir_all(&work).unwrap();
-    let b = broker(database, &work.join("broker.log"));
+    let b = BrokerProcess::on(database, &work.join("broker.log"), &[]);
 
     // The consumer publishes with no flag.
     let consumer = work.join("consumer-ws");

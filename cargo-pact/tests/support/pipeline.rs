@@ -3,7 +3,8 @@
 //! clients' recorded requests from ../shared/broker-recordings.jsonl, and a comparison of
 //! two requests by shape with volatile values masked.
 //!
-//! Included by path (`#[path = "support/pipeline.rs"] mod pipeline;`).
+//! Included by path (`#[path = "support/pipeline.rs"] mod pipeline;`) from cargo-pact's
+//! tests and from the end-to-end tests in `tests/`.
 
 #![allow(dead_code)]
 
@@ -19,8 +20,76 @@ mod warp_server;
 #[allow(unused_imports)] // Not every test that includes this module serves a provider.
 pub use warp_server::serve;
 
-/// The cargo-pact binary under test.
-pub const BIN: &str = env!("CARGO_BIN_EXE_cargo-pact");
+/// The cargo-pact binary under test, in cargo-pact's own tests (empty elsewhere: see
+/// [`bin`]).
+pub const BIN: &str = match option_env!("CARGO_BIN_EXE_cargo-pact") {
+    Some(path) => path,
+    None => "",
+};
+
+/// The cargo-pact binary: [`BIN`] in cargo-pact's tests; for another package's test, the one
+/// beside the test's own `deps` directory, built first when the test runs alone.
+pub fn bin() -> PathBuf {
+    if !BIN.is_empty() {
+        return PathBuf::from(BIN);
+    }
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
+    let bin = profile_dir.join(format!("cargo-pact{}", std::env::consts::EXE_SUFFIX));
+    if !bin.is_file() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "cargo-pact", "--target-dir"])
+            .arg(profile_dir.parent().unwrap())
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo build -p cargo-pact");
+        assert!(status.success(), "could not build cargo-pact");
+    }
+    bin
+}
+
+/// A command with none of the environment the tests run in but what every process needs
+/// (`PATH`, `HOME`, `TMPDIR`): no broker credentials, no CI variables that would decide a
+/// version or branch, no `PACT_*` settings.
+pub fn clean_command(program: &Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.env_clear();
+    for keep in ["PATH", "HOME", "TMPDIR"] {
+        if let Some(value) = std::env::var_os(keep) {
+            cmd.env(keep, value);
+        }
+    }
+    cmd
+}
+
+/// `git ARGS` in `dir` as a fixed author, its stdout.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = clean_command(Path::new("git"))
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Commits everything in `dir` (a new repository on `main` the first time) and returns the
+/// version the pipeline commands default to there: `<package_version>+<short sha>`.
+pub fn commit(dir: &Path, package_version: &str) -> String {
+    if !dir.join(".git").exists() {
+        git(dir, &["init", "-q", "-b", "main"]);
+    }
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "--allow-empty", "-m", "change"]);
+    format!(
+        "{package_version}+{}",
+        git(dir, &["rev-parse", "--short=7", "HEAD"])
+    )
+}
 
 /// A fresh temporary directory for one test.
 pub fn temp_dir(name: &str) -> PathBuf {
@@ -38,18 +107,19 @@ pub struct BrokerProcess {
 }
 
 impl BrokerProcess {
-    /// Starts a broker with open access; `env` adds variables (auth, say).
+    /// Starts a broker with open access on a SQLite file in `dir`; `env` adds variables
+    /// (auth, say).
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> BrokerProcess {
         let database = format!("sqlite://{}", dir.join("broker.sqlite").display());
-        let mut cmd = Command::new(BIN);
-        cmd.args(["pact", "broker", "--port", "0", "--database", &database])
-            .env_remove("PACT_BROKER_BASE_URL")
-            .env_remove("PACT_BROKER_DATABASE_URL")
-            .env_remove("PACT_BROKER_TOKEN")
-            .env_remove("PACT_BROKER_USERNAME")
-            .env_remove("PACT_BROKER_PASSWORD")
+        BrokerProcess::on(&database, &dir.join("broker.log"), env)
+    }
+
+    /// Starts a broker on `database`, its log going to `log`.
+    pub fn on(database: &str, log: &Path, env: &[(&str, &str)]) -> BrokerProcess {
+        let mut cmd = clean_command(&bin());
+        cmd.args(["pact", "broker", "--port", "0", "--database", database])
             .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(dir.join("broker.log")).unwrap());
+            .stderr(std::fs::File::create(log).unwrap());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -302,18 +372,13 @@ fn compare(
     }
 }
 
-/// Runs `cargo pact ARGS` in `dir` with `env`, without the broker variables of the
-/// environment the tests run in.
+/// Runs `cargo pact ARGS` in `dir` with only `env` (see [`clean_command`]), uncoloured.
 pub fn cargo_pact(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = clean_command(&bin());
     cmd.arg("pact")
         .args(args)
         .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("PACT_BROKER_BASE_URL")
-        .env_remove("PACT_BROKER_TOKEN")
-        .env_remove("PACT_BROKER_USERNAME")
-        .env_remove("PACT_BROKER_PASSWORD");
+        .env("NO_COLOR", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }
