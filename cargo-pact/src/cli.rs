@@ -51,6 +51,45 @@ pub enum Command {
     /// verification results, and its verdict as the exit code.
     #[command(name = "can-i-deploy", after_help = EXIT_CODES)]
     CanIDeploy(Box<CanIDeployArgs>),
+
+    // The broker administration commands (ADMIN_EXIT_CODES), as the Ruby CLI names them.
+    /// Record that a pacticipant version was deployed to an environment; the version
+    /// deployed before it (to the same application instance) stops being deployed there.
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    RecordDeployment(Box<RecordDeploymentArgs>),
+    /// Record that a pacticipant was removed from an environment (not needed when a new
+    /// version replaces it: record-deployment ends the old one).
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    RecordUndeployment(Box<RecordUndeploymentArgs>),
+    /// Record that a pacticipant version was released to an environment (several released
+    /// versions can be supported at once, e.g. mobile apps).
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    RecordRelease(Box<RecordReleaseArgs>),
+    /// Record that a released pacticipant version is no longer supported in an environment.
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    RecordSupportEnded(Box<RecordReleaseArgs>),
+    /// Create an environment to record deployments and releases to.
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    CreateEnvironment(Box<CreateEnvironmentArgs>),
+    /// Describe an environment.
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    DescribeEnvironment(Box<DescribeEnvironmentArgs>),
+    /// List the broker's environments.
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    ListEnvironments(Box<ListEnvironmentsArgs>),
+    /// Add tags to a pacticipant version.
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    CreateVersionTag(Box<CreateVersionTagArgs>),
+    /// Describe a pacticipant version: its branches and tags (default: the latest version).
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    DescribeVersion(Box<DescribeVersionArgs>),
+    /// Create a pacticipant, or update its display name, main branch or repository URL.
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    CreateOrUpdatePacticipant(Box<CreateOrUpdatePacticipantArgs>),
+    /// Create a webhook: an HTTP request the broker sends when pacts or verification results
+    /// are published, given with curl's switches.
+    #[command(after_help = ADMIN_EXIT_CODES)]
+    CreateWebhook(Box<CreateWebhookArgs>),
 }
 
 /// When to color the report.
@@ -94,7 +133,9 @@ impl Color {
 /// How a command that reports prints its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Output {
-    /// Lines for people (the default).
+    /// Lines for people (the default; `text`, the Ruby CLI's name for it on most commands,
+    /// is accepted).
+    #[value(alias = "text")]
     Table,
     /// The broker's answer as JSON.
     Json,
@@ -779,4 +820,284 @@ pub struct CanIDeployArgs {
     /// The package whose pacticipant name, version and broker-url are the defaults.
     #[arg(long = "manifest-path", value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
+}
+
+// ---------------------------------------------------------------------------------------
+// The broker administration commands: environments, deployments and releases, version
+// tags and descriptions, pacticipants, webhooks. Flags are spelled as the official Ruby
+// CLI (pact-broker-client) spells them.
+
+/// Exit codes of the broker administration commands, documented in their `--help`.
+pub const ADMIN_EXIT_CODES: &str = "\
+Exit codes:
+  0  done
+  2  bad arguments or settings, or a pacticipant, version or environment the broker does
+     not know (the error names which), or nothing to end (record-undeployment,
+     record-support-ended)
+  4  the broker failed or refused";
+
+/// What every broker administration command takes: the broker, the package the defaults
+/// come from, how to print, and the request log.
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    /// What to print: lines for people, or the broker's answer as JSON (an array when the
+    /// command made several changes).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Output::Table, help_heading = "Output")]
+    pub output: Output,
+    #[command(flatten)]
+    pub log: LogArgs,
+    #[command(flatten)]
+    pub broker: BrokerConnArgs,
+    /// The package whose [package.metadata.pact] and version supply the defaults (default:
+    /// the package in the current directory).
+    #[arg(long = "manifest-path", value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+}
+
+/// A pacticipant version, both defaulting from the package.
+#[derive(Debug, Args, Default)]
+pub struct PacticipantVersionArgs {
+    /// The pacticipant (default: the package's `consumer` setting; for a provider, a
+    /// package with `provider-base-url` or `state-change-url` set, its `provider` setting;
+    /// else the package name).
+    #[arg(short = 'a', long = "pacticipant", value_name = "NAME")]
+    pub pacticipant: Option<String>,
+    /// The pacticipant version (default: the package version plus the short git sha,
+    /// `1.2.0+abc1234`, as `publish` gives it).
+    #[arg(short = 'e', long = "version", value_name = "VERSION")]
+    pub version: Option<String>,
+}
+
+/// `cargo pact record-deployment`.
+#[derive(Debug, Args)]
+pub struct RecordDeploymentArgs {
+    #[command(flatten)]
+    pub target: PacticipantVersionArgs,
+    /// The name of the environment the version was deployed to.
+    #[arg(long = "environment", value_name = "NAME")]
+    pub environment: String,
+    /// The application instance deployed to, when one environment runs several instances
+    /// of the pacticipant (`--target` is its old name).
+    #[arg(
+        long = "application-instance",
+        alias = "target",
+        value_name = "INSTANCE"
+    )]
+    pub application_instance: Option<String>,
+    #[command(flatten)]
+    pub common: AdminArgs,
+}
+
+/// `cargo pact record-undeployment`.
+#[derive(Debug, Args)]
+pub struct RecordUndeploymentArgs {
+    /// The pacticipant undeployed (default: the package's `consumer` setting; for a provider, a
+    /// package with `provider-base-url` or `state-change-url` set, its `provider` setting;
+    /// else the package name).
+    #[arg(short = 'a', long = "pacticipant", value_name = "NAME")]
+    pub pacticipant: Option<String>,
+    /// Only end the deployment of this version (default: whichever is deployed).
+    #[arg(short = 'e', long = "version", value_name = "VERSION")]
+    pub version: Option<String>,
+    /// The name of the environment it was removed from.
+    #[arg(long = "environment", value_name = "NAME")]
+    pub environment: String,
+    /// The application instance removed (without it, the deployment recorded without an
+    /// instance; `--target` is its old name).
+    #[arg(
+        long = "application-instance",
+        alias = "target",
+        value_name = "INSTANCE"
+    )]
+    pub application_instance: Option<String>,
+    #[command(flatten)]
+    pub common: AdminArgs,
+}
+
+/// `cargo pact record-release` and `cargo pact record-support-ended`.
+#[derive(Debug, Args)]
+pub struct RecordReleaseArgs {
+    #[command(flatten)]
+    pub target: PacticipantVersionArgs,
+    /// The name of the environment (for a mobile app, say, the app store).
+    #[arg(long = "environment", value_name = "NAME")]
+    pub environment: String,
+    #[command(flatten)]
+    pub common: AdminArgs,
+}
+
+/// `cargo pact create-environment`.
+#[derive(Debug, Args)]
+pub struct CreateEnvironmentArgs {
+    /// The environment's name, as deployment scripts give it (`production`, `test`).
+    #[arg(long = "name", value_name = "NAME")]
+    pub name: String,
+    /// Its name for people (default: the broker's, from the name).
+    #[arg(long = "display-name", value_name = "NAME")]
+    pub display_name: Option<String>,
+    /// It is a production environment.
+    #[arg(long = "production", overrides_with = "no_production")]
+    pub production: bool,
+    /// It is not a production environment (the default).
+    #[arg(long = "no-production", overrides_with = "production")]
+    pub no_production: bool,
+    /// The team or person responsible for it.
+    #[arg(long = "contact-name", value_name = "NAME")]
+    pub contact_name: Option<String>,
+    /// Their email address.
+    #[arg(long = "contact-email-address", value_name = "EMAIL")]
+    pub contact_email_address: Option<String>,
+    #[command(flatten)]
+    pub common: AdminArgs,
+}
+
+/// `cargo pact describe-environment`.
+#[derive(Debug, Args)]
+pub struct DescribeEnvironmentArgs {
+    /// The environment's UUID (list-environments shows them).
+    #[arg(long = "uuid", value_name = "UUID")]
+    pub uuid: String,
+    #[command(flatten)]
+    pub common: AdminArgs,
+}
+
+/// `cargo pact list-environments`.
+#[derive(Debug, Args)]
+pub struct ListEnvironmentsArgs {
+    #[command(flatten)]
+    pub common: AdminArgs,
+}
+
+/// `cargo pact create-version-tag`.
+#[derive(Debug, Args)]
+pub struct CreateVersionTagArgs {
+    #[command(flatten)]
+    pub target: PacticipantVersionArgs,
+    /// A tag to add (repeatable).
+    #[arg(short = 't', long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Also tag with the current git branch (the CI's branch variable, else `git`).
+    #[arg(short = 'g', long = "tag-with-git-branch")]
+    pub tag_with_git_branch: bool,
+    /// Create the version when the broker does not have it (else that is an error).
+    #[arg(long = "auto-create-version")]
+    pub auto_create_version: bool,
+    #[command(flatten)]
+    pub common: AdminArgs,
+}
+
+/// `cargo pact describe-version`.
+#[derive(Debug, Args)]
+pub struct DescribeVersionArgs {
+    /// The pacticipant (default: the package's `consumer` setting; for a provider, a
+    /// package with `provider-base-url` or `state-change-url` set, its `provider` setting;
+    /// else the package name).
+    #[arg(short = 'a', long = "pacticipant", value_name = "NAME")]
+    pub pacticipant: Option<String>,
+    /// The version to describe (default: the latest).
+    #[arg(
+        short = 'e',
+        long = "version",
+        value_name = "VERSION",
+        conflicts_with = "latest"
+    )]
+    pub version: Option<String>,
+    /// Describe the latest version; with a TAG, the latest version with that tag.
+    #[arg(short = 'l', long = "latest", value_name = "TAG", num_args = 0..=1)]
+    pub latest: Option<Option<String>>,
+    #[command(flatten)]
+    pub common: AdminArgs,
+}
+
+/// `cargo pact create-or-update-pacticipant`.
+#[derive(Debug, Args)]
+pub struct CreateOrUpdatePacticipantArgs {
+    /// The pacticipant's name (default: the package's `consumer` setting; for a provider, a
+    /// package with `provider-base-url` or `state-change-url` set, its `provider` setting;
+    /// else the package name).
+    #[arg(long = "name", value_name = "NAME")]
+    pub name: Option<String>,
+    /// Its name for people.
+    #[arg(long = "display-name", value_name = "NAME")]
+    pub display_name: Option<String>,
+    /// Its repository's main branch (what `{"mainBranch": true}` selectors pick).
+    #[arg(long = "main-branch", value_name = "BRANCH")]
+    pub main_branch: Option<String>,
+    /// Its repository's URL.
+    #[arg(long = "repository-url", value_name = "URL")]
+    pub repository_url: Option<String>,
+    #[command(flatten)]
+    pub common: AdminArgs,
+}
+
+/// `cargo pact create-webhook`: the request to send, spelled as for curl.
+#[derive(Debug, Args)]
+pub struct CreateWebhookArgs {
+    /// The URL the webhook requests.
+    #[arg(value_name = "URL", required_unless_present = "url_flag")]
+    pub url: Option<String>,
+    /// The URL the webhook requests (instead of the positional URL).
+    #[arg(long = "url", value_name = "URL", conflicts_with = "url")]
+    pub url_flag: Option<String>,
+    /// The webhook's HTTP method.
+    #[arg(
+        short = 'X',
+        long = "request",
+        value_name = "METHOD",
+        default_value = "POST"
+    )]
+    pub request: String,
+    /// A header of the webhook's request, "Name: value" (repeatable). Values of
+    /// credential headers are stored by the broker and never printed.
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+    /// The webhook's body: JSON (sent as JSON), other text, or @FILE to read it from a file.
+    /// It may use the broker's placeholders, e.g. ${pactbroker.consumerName}.
+    #[arg(short = 'd', long = "data", value_name = "BODY")]
+    pub data: Option<String>,
+    /// Only for pacts of this consumer (default: any consumer).
+    #[arg(long = "consumer", value_name = "NAME")]
+    pub consumer: Option<String>,
+    /// Only for pacts with this provider (default: any provider).
+    #[arg(long = "provider", value_name = "NAME")]
+    pub provider: Option<String>,
+    /// The webhook's description (shown by the broker).
+    #[arg(long = "description", value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Run when a pact is published with content that differs from its previous version.
+    #[arg(
+        long = "contract-content-changed",
+        help_heading = "Events (at least one)"
+    )]
+    pub contract_content_changed: bool,
+    /// Run whenever a pact is published.
+    #[arg(long = "contract-published", help_heading = "Events (at least one)")]
+    pub contract_published: bool,
+    /// Run whenever a verification result is published.
+    #[arg(
+        long = "provider-verification-published",
+        help_heading = "Events (at least one)"
+    )]
+    pub provider_verification_published: bool,
+    /// Run when a successful verification result is published.
+    #[arg(
+        long = "provider-verification-succeeded",
+        help_heading = "Events (at least one)"
+    )]
+    pub provider_verification_succeeded: bool,
+    /// Run when a failed verification result is published.
+    #[arg(
+        long = "provider-verification-failed",
+        help_heading = "Events (at least one)"
+    )]
+    pub provider_verification_failed: bool,
+    /// Run when a pact is published that needs a verification (changed content, or a
+    /// consumer version no provider version has verified).
+    #[arg(
+        long = "contract-requiring-verification-published",
+        help_heading = "Events (at least one)"
+    )]
+    pub contract_requiring_verification_published: bool,
+    #[command(flatten)]
+    pub common: AdminArgs,
 }

@@ -1,6 +1,8 @@
 //! `cargo pact`: verify providers against their pacts (`verify`), serve pacts as a stub
-//! provider (`stub`), run consumer pact tests with a clean pact dir (`test`), and run a
-//! Pact Broker (`broker`).
+//! provider (`stub`), run consumer pact tests with a clean pact dir (`test`), run a
+//! Pact Broker (`broker`), publish to one (`publish`), ask it (`can-i-deploy`), and
+//! administer it (`record-deployment`, `create-environment`, `create-version-tag`,
+//! `describe-version`, `create-webhook`, ...).
 //!
 //! Settings come from flags, then the ecosystem's environment variables
 //! (`PACT_BROKER_BASE_URL`, `PACT_BROKER_USERNAME`, ...), then `[package.metadata.pact]`,
@@ -18,6 +20,14 @@ mod stub;
 mod test_cmd;
 mod vcs;
 mod verify;
+
+// The broker administration commands.
+mod broker_admin;
+mod deployments_cmd;
+mod environments_cmd;
+mod pacticipant_cmd;
+mod versions_cmd;
+mod webhook_cmd;
 
 use clap::FromArgMatches as _;
 use std::process::ExitCode;
@@ -80,6 +90,18 @@ fn main() -> ExitCode {
         cli::Command::Broker(args) => broker_cmd::run(*args),
         cli::Command::Publish(args) => publish::run(*args),
         cli::Command::CanIDeploy(args) => can_i_deploy::run(*args),
+
+        cli::Command::RecordDeployment(args) => deployments_cmd::record_deployment(*args),
+        cli::Command::RecordUndeployment(args) => deployments_cmd::record_undeployment(*args),
+        cli::Command::RecordRelease(args) => deployments_cmd::record_release(*args),
+        cli::Command::RecordSupportEnded(args) => deployments_cmd::record_support_ended(*args),
+        cli::Command::CreateEnvironment(args) => environments_cmd::create(*args),
+        cli::Command::DescribeEnvironment(args) => environments_cmd::describe(*args),
+        cli::Command::ListEnvironments(args) => environments_cmd::list(*args),
+        cli::Command::CreateVersionTag(args) => versions_cmd::create_tag(*args),
+        cli::Command::DescribeVersion(args) => versions_cmd::describe(*args),
+        cli::Command::CreateOrUpdatePacticipant(args) => pacticipant_cmd::run(*args),
+        cli::Command::CreateWebhook(args) => webhook_cmd::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -695,3 +695,108 @@ async fn concurrent_deployments_leave_one_current() {
         first.stop().await;
     }
 }
+
+/// The Rust CLI's `record-undeployment` and `record-support-ended` keep only the entries
+/// whose `_embedded.pacticipant.name` is the one they were given (`record-support-ended`
+/// also reads `_embedded.version.number`), as the real broker embeds them: without the
+/// pacticipant, undeploying finds nothing and ending support panics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deployments_and_releases_embed_their_pacticipant_and_version() {
+    for backend in backends() {
+        let b = TestBroker::start(&backend, "embedded", BrokerConfig::default()).await;
+        let c = reqwest::Client::new();
+        let store = b.broker.store();
+        store.ensure_version("Foo Web", "1").await.expect("version");
+        store.ensure_version("Bar", "9").await.expect("version");
+        let env = create_env(&c, &b.url, "production", true).await;
+        let uuid = env["uuid"].as_str().expect("uuid").to_string();
+        let record = |p: &str, v: &str, kind: &str| {
+            format!(
+                "{}/pacticipants/{}/versions/{v}/{kind}-versions/environment/{uuid}",
+                b.url,
+                p.replace(' ', "%20")
+            )
+        };
+        let check = |entry: &Value, p: &str, v: &str| {
+            assert_eq!(
+                entry["_embedded"]["pacticipant"]["name"],
+                p,
+                "{}: {entry}",
+                backend.name()
+            );
+            assert_eq!(
+                entry["_embedded"]["pacticipant"]["_links"]["self"]["href"],
+                format!("{}/pacticipants/{}", b.url, p.replace(' ', "%20"))
+            );
+            assert_eq!(entry["_embedded"]["version"]["number"], v, "{entry}");
+        };
+        for (p, v) in [("Foo Web", "1"), ("Bar", "9")] {
+            for kind in ["deployed", "released"] {
+                let (status, created, _) =
+                    send(&c, "POST", &record(p, v, kind), Some(&json!({}))).await;
+                assert_eq!(status, 201, "{created}");
+                check(&created, p, v);
+            }
+        }
+
+        let env_href = format!("{}/environments/{uuid}", b.url);
+        let (_, deployed, _) = send(
+            &c,
+            "GET",
+            &format!("{env_href}/deployed-versions/currently-deployed?pacticipant=Foo%20Web"),
+            None,
+        )
+        .await;
+        let deployed = deployed["_embedded"]["deployedVersions"]
+            .as_array()
+            .expect("deployedVersions")
+            .clone();
+        assert_eq!(deployed.len(), 1, "{deployed:?}");
+        check(&deployed[0], "Foo Web", "1");
+        let (_, supported, _) = send(
+            &c,
+            "GET",
+            &format!("{env_href}/released-versions/currently-supported?pacticipant=Bar"),
+            None,
+        )
+        .await;
+        let supported = supported["_embedded"]["releasedVersions"]
+            .as_array()
+            .expect("releasedVersions")
+            .clone();
+        assert_eq!(supported.len(), 1, "{supported:?}");
+        check(&supported[0], "Bar", "9");
+
+        // Ending them answers the same shape (the CLIs print the version from it).
+        let self_href = |e: &Value| {
+            e["_links"]["self"]["href"]
+                .as_str()
+                .expect("self")
+                .to_string()
+        };
+        let (status, ended, _) = send(
+            &c,
+            "PATCH",
+            &self_href(&deployed[0]),
+            Some(&json!({"currentlyDeployed": false})),
+        )
+        .await;
+        assert_eq!(
+            (status, ended["currentlyDeployed"].clone()),
+            (200, json!(false))
+        );
+        check(&ended, "Foo Web", "1");
+        let (status, ended, _) = send(
+            &c,
+            "PATCH",
+            &self_href(&supported[0]),
+            Some(&json!({"currentlySupported": false})),
+        )
+        .await;
+        assert_eq!(
+            (status, ended["currentlySupported"].clone()),
+            (200, json!(false))
+        );
+        check(&ended, "Bar", "9");
+    }
+}

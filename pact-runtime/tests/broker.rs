@@ -789,6 +789,47 @@ async fn a_transient_server_error_is_retried_until_it_passes() {
     assert_eq!(server.lines(), ["GET /", "GET /", "GET /"]);
 }
 
+/// A merge patch (ending a deployment) goes with the merge-patch content type the broker's
+/// deployed-version resource accepts, and is retried: applying it twice is harmless.
+#[tokio::test]
+async fn a_patch_is_a_retried_json_merge_patch() {
+    let calls = Arc::new(Mutex::new(0));
+    let counter = calls.clone();
+    let server = TestServer::start(move |request, _| {
+        let mut n = counter.lock().unwrap();
+        *n += 1;
+        match *n {
+            1 => json_reply(503, json!({})),
+            _ => json_reply(
+                200,
+                json!({"currentlyDeployed": request.json()["currentlyDeployed"]}),
+            ),
+        }
+    });
+    let broker = client(&server).with_initial_backoff(Duration::from_millis(10));
+    let answer = broker
+        .patch(
+            "/deployed-versions/d1",
+            &json!({"currentlyDeployed": false}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.json()["currentlyDeployed"], false);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert_eq!(
+            (r.method.as_str(), r.target.as_str()),
+            ("PATCH", "/deployed-versions/d1")
+        );
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/merge-patch+json")
+        );
+        assert_eq!(r.json(), json!({"currentlyDeployed": false}));
+    }
+}
+
 #[tokio::test]
 async fn too_many_requests_waits_for_retry_after() {
     let calls = Arc::new(Mutex::new(0));

@@ -156,6 +156,16 @@ async fn delete(b: &Broker, uuid: &str) -> Result<Reply, ApiError> {
     }
 }
 
+/// The pacticipant of a deployment or release, embedded as the real broker embeds it: the
+/// Rust CLI's `record-undeployment` and `record-support-ended` keep only the entries whose
+/// `_embedded.pacticipant.name` is the one asked for.
+fn pacticipant_json(req: &Req, name: &str) -> Value {
+    json!({
+        "name": name,
+        "_links": {"self": named("Pacticipant", name, req.links().pacticipant(name))},
+    })
+}
+
 fn version_json(req: &Req, pacticipant: &str, number: &str) -> Value {
     let l = req.links();
     json!({
@@ -174,6 +184,7 @@ fn deployment_json(req: &Req, d: &Deployment, e: &Environment) -> Value {
         "createdAt": d.created_at,
         "undeployedAt": d.ended_at,
         "_embedded": {
+            "pacticipant": pacticipant_json(req, &d.pacticipant),
             "version": version_json(req, &d.pacticipant, &d.version),
             "environment": environment_json(req, e),
         },
@@ -194,6 +205,7 @@ fn release_json(req: &Req, r: &Release, e: &Environment) -> Value {
         "createdAt": r.created_at,
         "supportEndedAt": r.ended_at,
         "_embedded": {
+            "pacticipant": pacticipant_json(req, &r.pacticipant),
             "version": version_json(req, &r.pacticipant, &r.version),
             "environment": environment_json(req, e),
         },

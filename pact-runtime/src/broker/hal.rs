@@ -59,6 +59,40 @@ impl Link {
     pub fn expand(&self, values: &[(&str, &str)]) -> String {
         expand_template(&self.href, values)
     }
+
+    /// The href with `params` added to its query string, each name and value URL-encoded,
+    /// as the Ruby client adds parameters to a link it GETs (e.g. `?pacticipant=Web` to an
+    /// environment's `pb:currently-deployed-deployed-versions`).
+    ///
+    /// ```
+    /// use pact_runtime::broker::Link;
+    /// let link = Link {
+    ///     href: "http://b/environments/1/deployed-versions/currently-deployed".into(),
+    ///     title: None,
+    ///     name: None,
+    ///     templated: false,
+    /// };
+    /// assert_eq!(
+    ///     link.with_query(&[("pacticipant", "Pricing Service"), ("version", "1+a")]),
+    ///     "http://b/environments/1/deployed-versions/currently-deployed\
+    ///      ?pacticipant=Pricing%20Service&version=1%2Ba"
+    /// );
+    /// ```
+    pub fn with_query(&self, params: &[(&str, &str)]) -> String {
+        let mut out = self.href.clone();
+        for (i, (name, value)) in params.iter().enumerate() {
+            let separator = if i == 0 && !self.href.contains('?') {
+                '?'
+            } else {
+                '&'
+            };
+            out.push(separator);
+            out.extend(utf8_percent_encode(name, TEMPLATE_VALUE));
+            out.push('=');
+            out.extend(utf8_percent_encode(value, TEMPLATE_VALUE));
+        }
+        out
+    }
 }
 
 /// Fills `{name}` placeholders (`name` being word characters) of `template` from `values`,
@@ -232,6 +266,22 @@ mod tests {
             "/x/{other}/{"
         );
         assert_eq!(expand_template("{p}{p}", &[("p", "é")]), "%C3%A9%C3%A9");
+    }
+
+    #[test]
+    fn query_parameters_are_appended_encoded() {
+        let link = |href: &str| Link {
+            href: href.into(),
+            title: None,
+            name: None,
+            templated: false,
+        };
+        assert_eq!(link("/x?a=1").with_query(&[("p", "A&B")]), "/x?a=1&p=A%26B");
+        assert_eq!(link("/x").with_query(&[]), "/x");
+        assert_eq!(
+            link("/x").with_query(&[("p", "a b"), ("q", "é")]),
+            "/x?p=a%20b&q=%C3%A9"
+        );
     }
 
     #[test]

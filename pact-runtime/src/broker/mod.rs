@@ -48,7 +48,9 @@
 //!   broker URL (its context path kept, and not doubled when the href already has it), as
 //!   the Rust verifier does: a broker that advertises its internal host name still works.
 //! - GETs send `Accept: application/hal+json, application/json`; POSTs and PUTs send JSON
-//!   with `Content-Type: application/json`.
+//!   with `Content-Type: application/json`, PATCHes a JSON merge patch with
+//!   `Content-Type: application/merge-patch+json` (what the broker's deployed- and
+//!   released-version resources accept, and the Ruby client sends).
 //! - HTTP 5xx, 408 and 429 are retried with exponential backoff from 0.5 s (a 429's
 //!   `Retry-After` in seconds is honoured), 3 times by default.
 //! - Credentials never appear in errors or `Debug` output; credentials written in the URL
@@ -160,6 +162,8 @@ enum Resend {
 /// The longest wait between two attempts, whatever `Retry-After` or the backoff say.
 const MAX_DELAY: Duration = Duration::from_secs(60);
 const HAL_ACCEPT: &str = "application/hal+json, application/json";
+const JSON: &str = "application/json";
+const MERGE_PATCH: &str = "application/merge-patch+json";
 
 impl BrokerClient {
     /// A client for the broker at `base_url` (`http` or `https`, optionally with a context
@@ -336,6 +340,20 @@ impl BrokerClient {
             Method::PUT,
             self.resolve_url(href)?,
             Some(body),
+            Resend::Idempotent,
+        )
+        .await
+    }
+
+    /// PATCHes `body` to `href` as a JSON merge patch (RFC 7386, `Content-Type:
+    /// application/merge-patch+json`), e.g. `{"currentlyDeployed": false}` to a deployed
+    /// version to record its undeployment. Applying a merge patch twice gives what applying
+    /// it once does, so it is retried as a GET is.
+    pub async fn patch(&self, href: &str, body: &Value) -> Result<HalDocument, BrokerError> {
+        self.send_as(
+            Method::PATCH,
+            self.resolve_url(href)?,
+            Some((body, MERGE_PATCH)),
             Resend::Idempotent,
         )
         .await
@@ -531,6 +549,7 @@ impl BrokerClient {
         Ok(())
     }
 
+    /// Sends `body`, if any, as `application/json`.
     async fn send(
         &self,
         method: Method,
@@ -538,8 +557,25 @@ impl BrokerClient {
         body: Option<&Value>,
         resend: Resend,
     ) -> Result<HalDocument, BrokerError> {
+        self.send_as(method, url, body.map(|b| (b, JSON)), resend)
+            .await
+    }
+
+    /// Sends `body`, if any, with its content type.
+    async fn send_as(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<(&Value, &'static str)>,
+        resend: Resend,
+    ) -> Result<HalDocument, BrokerError> {
         let url_text = url.to_string();
-        let body = body.map(|b| serde_json::to_vec(b).expect("JSON values serialise"));
+        let body = body.map(|(b, content_type)| {
+            (
+                serde_json::to_vec(b).expect("JSON values serialise"),
+                content_type,
+            )
+        });
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -548,9 +584,9 @@ impl BrokerClient {
                 .request(method.clone(), url.clone())
                 .timeout(self.timeout)
                 .header(ACCEPT, HAL_ACCEPT);
-            if let Some(body) = &body {
+            if let Some((body, content_type)) = &body {
                 request = request
-                    .header(CONTENT_TYPE, "application/json")
+                    .header(CONTENT_TYPE, *content_type)
                     .body(body.clone());
             }
             request = match &self.auth {
