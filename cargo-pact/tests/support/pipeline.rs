@@ -3,8 +3,7 @@
 //! clients' recorded requests from ../shared/broker-recordings.jsonl, and a comparison of
 //! two requests by shape with volatile values masked.
 //!
-//! Included by path (`#[path = "support/pipeline.rs"] mod pipeline;`) from cargo-pact's
-//! tests and from the end-to-end tests in `tests/`.
+//! Included by path (`#[path = "support/pipeline.rs"] mod pipeline;`).
 
 #![allow(dead_code)]
 
@@ -20,33 +19,8 @@ mod warp_server;
 #[allow(unused_imports)] // Not every test that includes this module serves a provider.
 pub use warp_server::serve;
 
-/// The cargo-pact binary under test, in cargo-pact's own tests (empty elsewhere: see
-/// [`bin`]).
-pub const BIN: &str = match option_env!("CARGO_BIN_EXE_cargo-pact") {
-    Some(path) => path,
-    None => "",
-};
-
-/// The cargo-pact binary: [`BIN`] in cargo-pact's tests; for another package's test, the one
-/// beside the test's own `deps` directory, built first when the test runs alone.
-pub fn bin() -> PathBuf {
-    if !BIN.is_empty() {
-        return PathBuf::from(BIN);
-    }
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-    let bin = profile_dir.join(format!("cargo-pact{}", std::env::consts::EXE_SUFFIX));
-    if !bin.is_file() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "cargo-pact", "--target-dir"])
-            .arg(profile_dir.parent().unwrap())
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("cargo build -p cargo-pact");
-        assert!(status.success(), "could not build cargo-pact");
-    }
-    bin
-}
+/// The cargo-pact binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_cargo-pact");
 
 /// A command with none of the environment the tests run in but what every process needs
 /// (`PATH`, `HOME`, `TMPDIR`): no broker credentials, no CI variables that would decide a
@@ -116,7 +90,7 @@ impl BrokerProcess {
 
     /// Starts a broker on `database`, its log going to `log`.
     pub fn on(database: &str, log: &Path, env: &[(&str, &str)]) -> BrokerProcess {
-        let mut cmd = clean_command(&bin());
+        let mut cmd = clean_command(Path::new(BIN));
         cmd.args(["pact", "broker", "--port", "0", "--database", database])
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(log).unwrap());
@@ -374,7 +348,7 @@ fn compare(
 
 /// Runs `cargo pact ARGS` in `dir` with only `env` (see [`clean_command`]), uncoloured.
 pub fn cargo_pact(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = clean_command(&bin());
+    let mut cmd = clean_command(Path::new(BIN));
     cmd.arg("pact")
         .args(args)
         .current_dir(dir)

@@ -6,12 +6,10 @@
 //! can-i-deploy says no with the failing row; changed content for a published version is
 //! refused.
 
-#[path = "../../cargo-pact/tests/support/peers.rs"]
+#[path = "support/peers.rs"]
 mod peers;
-#[path = "../../cargo-pact/tests/support/pipeline.rs"]
+#[path = "support/pipeline.rs"]
 mod pipeline;
-#[path = "support.rs"]
-mod support;
 
 use pipeline::{commit, serve, BrokerProcess};
 use product_service_provider::{routes, states, ProductStates, Store};
@@ -104,11 +102,12 @@ fn broken_provider() -> String {
 
 #[test]
 fn the_pipeline_runs_with_cargo_pact_alone() {
-    let dir = support::temp_dir("pipeline");
-    for database in peers::databases(&dir.0) {
+    let dir = pipeline::temp_dir("pipeline-e2e");
+    for database in peers::databases(&dir) {
         println!("== on {}", database.split(':').next().unwrap_or_default());
-        pipeline(&dir.0, &database);
+        pipeline(&dir, &database);
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn pipeline(root: &Path, database: &str) {
@@ -193,7 +192,23 @@ fn pipeline(root: &Path, database: &str) {
         "can-i-deploy to production said no"
     );
 
-    // A broken provider version fails its verification, and may not be deployed.
+    let consumer_deployed = cargo_pact(
+        &consumer.join("consumer"),
+        &[
+            "record-deployment",
+            "--version",
+            &consumer_version,
+            "--environment",
+            "production",
+        ],
+    );
+    assert!(
+        consumer_deployed.status.success(),
+        "record-deployment of the consumer failed"
+    );
+
+    // A broken provider version fails its verification, and may not join the consumer in
+    // production.
     let broken = broken_provider();
     provider_package(&provider, &b.url, &broken);
     let broken_version = commit(&provider, "0.2.0");
