@@ -143,6 +143,24 @@ async fn selectors_choose_the_versions_they_name() {
         let defaults = pacts_for(u, "API", json!({})).await;
         assert_eq!(defaults.len(), 3, "{defaults:?}");
 
+        // `latest` alone: each consumer's newest version, on a branch or not.
+        publish(u, &pact("Web", "API", &["d"]), "4", None, &[]).await;
+        let latest = pacts_for(
+            u,
+            "API",
+            json!({"consumerVersionSelectors": [{"latest": true}]}),
+        )
+        .await;
+        assert_eq!(
+            names(&latest),
+            [
+                "Pact between Web (4) and API",
+                "Pact between Mobile (m1) and API"
+            ],
+            "{}",
+            backend.name()
+        );
+
         // The self href serves the pact, and results post under it.
         let href = main[0]["_links"]["self"]["href"].as_str().unwrap();
         assert!(href.starts_with(&format!(

@@ -41,30 +41,29 @@ pub(super) async fn handle(b: &Broker, req: &Req, provider: &str) -> Result<Repl
     let body = req.json()?;
     let request = parse_verification_request(&body)
         .map_err(|e| ApiError::BadRequest(e.to_json()["errors"].clone()))?;
-    let pubs = b
-        .store
-        .publication_facts(p.id, fact_scope(&request))
-        .await?;
-    let selected = select(&pubs, &request);
-
-    let ctx = b
-        .store
-        .provider_context(
+    let wip_since = request.include_wip_pacts_since.as_deref().filter(|_| {
+        request.provider_version_branch.is_some() || !request.provider_version_tags.is_empty()
+    });
+    let needs_verifications = request.include_pending_status || wip_since.is_some();
+    // Three independent reads at once: on PostgreSQL each is a round trip of its own.
+    let (pubs, ctx, verifications) = futures_util::future::try_join3(
+        b.store.publication_facts(p.id, fact_scope(&request)),
+        b.store.provider_context(
             p.id,
             provider,
             request.provider_version_branch.as_deref(),
             &request.provider_version_tags,
-        )
-        .await?;
-    let wip_since = request
-        .include_wip_pacts_since
-        .as_deref()
-        .filter(|_| ctx.branch.is_some() || !ctx.tags.is_empty());
-    let verifications = if request.include_pending_status || wip_since.is_some() {
-        b.store.successful_verification_facts(p.id).await?
-    } else {
-        Vec::new()
-    };
+        ),
+        async {
+            if needs_verifications {
+                b.store.successful_verification_facts(p.id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )
+    .await?;
+    let selected = select(&pubs, &request);
     let wip_pacts = match wip_since {
         Some(since) => wip(&pubs, &selected, since, &verifications, &ctx),
         None => Vec::new(),

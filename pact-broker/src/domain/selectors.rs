@@ -370,9 +370,12 @@ pub fn parse_verification_request(body: &Value) -> Result<VerificationRequest, F
 /// just those keeps a provider with a long history as fast as one with a short one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FactScope {
-    /// The newest publication of each (consumer, branch), (consumer, tag) and consumer, and
-    /// every currently deployed or released one.
-    Heads,
+    /// The newest publication of each (consumer, branch) and (consumer, tag), of each
+    /// consumer when `overall_latest`, and every currently deployed or released one.
+    Heads {
+        /// A selector (or the defaults) asks for each consumer's latest version.
+        overall_latest: bool,
+    },
     /// Every publication: a selector asks for all versions of a branch or tag.
     Every,
 }
@@ -384,11 +387,15 @@ pub enum FactScope {
 /// let latest = parse_verification_request(&serde_json::json!({
 ///     "consumerVersionSelectors": [{"mainBranch": true}, {"deployedOrReleased": true}]
 /// })).unwrap();
-/// assert_eq!(fact_scope(&latest), FactScope::Heads);
+/// assert_eq!(fact_scope(&latest), FactScope::Heads { overall_latest: false });
 /// let all_tagged = parse_verification_request(&serde_json::json!({
 ///     "consumerVersionSelectors": [{"tag": "prod"}]
 /// })).unwrap();
 /// assert_eq!(fact_scope(&all_tagged), FactScope::Every);
+/// let newest = parse_verification_request(&serde_json::json!({
+///     "consumerVersionSelectors": [{"latest": true}]
+/// })).unwrap();
+/// assert_eq!(fact_scope(&newest), FactScope::Heads { overall_latest: true });
 /// ```
 pub fn fact_scope(req: &VerificationRequest) -> FactScope {
     let every_version = |s: &ConsumerVersionSelector| {
@@ -398,10 +405,21 @@ pub fn fact_scope(req: &VerificationRequest) -> FactScope {
             branch_or_tag && s.branch.is_none() && s.tag.is_some() && s.latest != Some(true);
         all_for_branch || all_for_tag
     };
+    // As `apply_selector` reads a selector: `latest` alone, with none of the other kinds.
+    let overall_latest = |s: &ConsumerVersionSelector| {
+        !s.main_branch
+            && !s.matching_branch
+            && s.branch.is_none()
+            && s.tag.is_none()
+            && !(s.deployed || s.released || s.deployed_or_released || s.environment.is_some())
+            && s.latest == Some(true)
+    };
     if req.selectors.iter().any(every_version) {
         FactScope::Every
     } else {
-        FactScope::Heads
+        FactScope::Heads {
+            overall_latest: req.selectors.is_empty() || req.selectors.iter().any(overall_latest),
+        }
     }
 }
 

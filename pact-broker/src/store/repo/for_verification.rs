@@ -26,7 +26,7 @@ fn attach_names(
 
 /// The consumer versions [`FactScope::Heads`](crate::domain::selectors::FactScope) keeps, for
 /// the provider bound to `$1`: grouped in the database, so the rows that come back are only
-/// those the selectors can choose.
+/// those the selectors can choose. [`OVERALL_LATEST`] is added when a selector wants it.
 const HEADS: &str = "SELECT MAX(pp.consumer_version_id) FROM pact_publications pp \
      JOIN branch_versions bv ON bv.version_id = pp.consumer_version_id \
      WHERE pp.provider_id = $1 GROUP BY bv.branch_id \
@@ -34,15 +34,17 @@ const HEADS: &str = "SELECT MAX(pp.consumer_version_id) FROM pact_publications p
      JOIN tags t ON t.version_id = pp.consumer_version_id \
      JOIN versions v ON v.id = pp.consumer_version_id \
      WHERE pp.provider_id = $1 GROUP BY v.pacticipant_id, t.name \
-     UNION SELECT MAX(pp.consumer_version_id) FROM pact_publications pp \
-     JOIN versions v ON v.id = pp.consumer_version_id \
-     WHERE pp.provider_id = $1 GROUP BY v.pacticipant_id \
      UNION SELECT d.version_id FROM deployed_versions d \
      JOIN pact_publications pp ON pp.consumer_version_id = d.version_id \
      WHERE pp.provider_id = $1 AND d.currently_deployed \
      UNION SELECT r.version_id FROM released_versions r \
      JOIN pact_publications pp ON pp.consumer_version_id = r.version_id \
      WHERE pp.provider_id = $1 AND r.currently_supported";
+
+/// The newest consumer version of each consumer, for `latest: true` alone and the defaults.
+const OVERALL_LATEST: &str = " UNION SELECT MAX(pp.consumer_version_id) FROM pact_publications pp \
+     JOIN versions v ON v.id = pp.consumer_version_id \
+     WHERE pp.provider_id = $1 GROUP BY v.pacticipant_id";
 
 impl Repo {
     pub(crate) async fn publication_facts(
@@ -52,10 +54,15 @@ impl Repo {
     ) -> Result<Vec<crate::domain::selectors::PublicationFacts>> {
         let within = match scope {
             crate::domain::selectors::FactScope::Every => String::new(),
-            crate::domain::selectors::FactScope::Heads => {
+            crate::domain::selectors::FactScope::Heads { overall_latest } => {
                 // Read once and written into the five queries as a list of integers (ids
                 // from the database, nothing a client sent), rather than grouped five times.
-                let ids: Vec<i64> = sqlx::query_scalar(HEADS)
+                let heads = if overall_latest {
+                    format!("{HEADS}{OVERALL_LATEST}")
+                } else {
+                    HEADS.to_string()
+                };
+                let ids: Vec<i64> = sqlx::query_scalar(&heads)
                     .bind(provider_id)
                     .fetch_all(&self.pool)
                     .await?;
