@@ -700,17 +700,11 @@ fn package_defaults(meta: &mut LazyMetadata) -> Result<Defaults, Failure> {
             e.context("could not read the package's settings for the default pacticipant"),
         )
     })?;
-    let setting = |key| m.string(key).map_err(Failure::input);
-    let is_provider = setting(&pact_settings::PROVIDER_BASE_URL)?.is_some()
-        || setting(&pact_settings::STATE_CHANGE_URL)?.is_some();
-    let (consumer, provider) = if is_provider {
-        (None, setting(&pact_settings::PROVIDER)?)
-    } else {
-        (setting(&pact_settings::CONSUMER)?, None)
-    };
+    let version = crate::vcs::package_version(m);
     Ok(Defaults {
-        pacticipant: own_pacticipant(is_provider, consumer, provider, m.package_name()),
-        version: crate::vcs::package_version(m),
+        // Only a package of its own has a pacticipant to default to.
+        pacticipant: crate::broker_admin::pacticipant(None, meta).ok(),
+        version,
     })
 }
 

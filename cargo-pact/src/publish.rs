@@ -240,26 +240,24 @@ pub fn run(args: PublishArgs) -> Result<ExitCode, Failure> {
     }
     let client = args.broker.client(&mut meta)?;
     let color = args.color.enabled();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::input(anyhow!(e)))?;
-    let responses = runtime
-        .block_on(publish_all(&client, &publications))
-        .map_err(|(version, e)| {
-            let conflict = e.status() == Some(409);
-            let e = anyhow!(e);
-            Failure::broker(if conflict {
-                e.context(format!(
-                    "the broker refused to change the pact of version {version}. hint: a \
+    let responses = crate::broker_admin::block_on(async {
+        publish_all(&client, &publications)
+            .await
+            .map_err(|(version, e)| {
+                let conflict = e.status() == Some(409);
+                let e = anyhow!(e);
+                Failure::broker(if conflict {
+                    e.context(format!(
+                        "the broker refused to change the pact of version {version}. hint: a \
                      published version's pact cannot change; publish under a new version (the \
                      default one includes the git sha, so commit first), or pass --merge to \
                      add the interactions to it"
-                ))
-            } else {
-                e.context("publishing failed")
+                    ))
+                } else {
+                    e.context("publishing failed")
+                })
             })
-        })?;
+    })?;
     match args.output {
         Output::Json => {
             let all: Vec<Value> = responses.iter().map(|r| r.json().clone()).collect();
