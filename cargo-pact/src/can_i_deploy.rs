@@ -775,6 +775,7 @@ async fn ask(
 
 /// Runs `cargo pact can-i-deploy`.
 pub fn run(args: CanIDeployArgs) -> Result<ExitCode, Failure> {
+    args.log.install();
     let mut meta = LazyMetadata::new(args.manifest_path.clone());
     let selectors = with_defaults(args.selectors.selectors.clone(), || {
         package_defaults(&mut meta)

@@ -816,6 +816,8 @@ pub struct CanIDeployArgs {
     #[arg(long = "color", value_enum, default_value_t = Color::Auto, help_heading = "Output")]
     pub color: Color,
     #[command(flatten)]
+    pub log: LogArgs,
+    #[command(flatten)]
     pub broker: BrokerConnArgs,
     /// The package whose pacticipant name, version and broker-url are the defaults.
     #[arg(long = "manifest-path", value_name = "PATH")]

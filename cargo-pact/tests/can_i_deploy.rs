@@ -397,6 +397,8 @@ fn a_wrong_token_exits_4_and_no_token_is_printed() {
             "1",
             "--broker-token",
             "wrong-token-27182",
+            "--log-level",
+            "debug",
         ],
     );
     let out = text(&output);
@@ -404,6 +406,10 @@ fn a_wrong_token_exits_4_and_no_token_is_printed() {
     assert!(
         out.contains("error: ") && out.contains(&broker.url),
         "{out}"
+    );
+    assert!(
+        out.contains("/matrix?") && out.contains("-> 401"),
+        "the debug log: {out}"
     );
     assert!(
         !out.contains("wrong-token") && !out.contains("right-token"),
