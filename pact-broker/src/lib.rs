@@ -24,6 +24,8 @@
 //!   ids, publish validation, selectors, pending and WIP, the matrix and `deployable`.
 //! - [`store`]: sqlx over SQLite and PostgreSQL, one set of queries for both.
 //! - [`auth`]: Basic users and bearer tokens, read-write and read-only.
+//! - `ui` (private): the dashboard: HTML pages on the API's URLs for browsers, the
+//!   network graph, badges.
 //! - [`tls`]: HTTPS from a PEM certificate chain and key, for [`serve_tls`].
 //!
 //! # Scaling out
@@ -50,6 +52,7 @@ pub mod auth;
 pub mod domain;
 pub mod store;
 pub mod tls;
+mod ui;
 mod worker;
 
 use auth::AuthConfig;

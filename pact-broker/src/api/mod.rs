@@ -163,6 +163,28 @@ impl ApiError {
     }
 }
 
+/// The messages of a 400's `errors` value (`{field: [messages]}` or `[messages]`), each
+/// prefixed with its field, for a page to show.
+pub(crate) fn error_messages(errors: &Value) -> Vec<String> {
+    let texts = |v: &Value| -> Vec<String> {
+        match v {
+            Value::Array(items) => items
+                .iter()
+                .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_string))
+                .collect(),
+            Value::String(s) => vec![s.clone()],
+            other => vec![other.to_string()],
+        }
+    };
+    match errors {
+        Value::Object(fields) => fields
+            .iter()
+            .flat_map(|(field, v)| texts(v).into_iter().map(move |m| format!("{field} {m}")))
+            .collect(),
+        other => texts(other),
+    }
+}
+
 /// A HAL JSON reply.
 pub(crate) fn hal(status: StatusCode, body: Value) -> Reply {
     let mut r = Reply::new(Bytes::from(body.to_string()));
@@ -205,6 +227,9 @@ pub(crate) async fn handle(broker: &Broker, req: Req) -> Reply {
     let writes = !matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS);
     if writes && access == Access::Read {
         return ApiError::Forbidden.reply();
+    }
+    if let Some(answer) = crate::ui::route(broker, &req).await {
+        return answer.unwrap_or_else(|e| crate::ui::error_page(&req, e));
     }
     match route(broker, &req).await {
         Ok(reply) => reply,

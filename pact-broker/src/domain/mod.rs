@@ -22,6 +22,7 @@ pub mod environments;
 pub mod matrix;
 pub mod query;
 pub mod selectors;
+pub mod status;
 pub mod webhook_events;
 pub mod webhooks;
 

@@ -228,6 +228,7 @@ pub mod sqlite {
     include!("repo/webhook_executions.rs");
     include!("repo/for_verification.rs");
     include!("repo/matrix.rs");
+    include!("repo/dashboard.rs");
 
     impl Repo {
         /// Opens (creating it if missing) the SQLite file that `url` names, in WAL mode with
@@ -298,6 +299,7 @@ pub mod postgres {
     include!("repo/webhook_executions.rs");
     include!("repo/for_verification.rs");
     include!("repo/matrix.rs");
+    include!("repo/dashboard.rs");
 
     impl Repo {
         /// Connects to the PostgreSQL database that `url` names and brings its schema up to
@@ -557,4 +559,8 @@ operations! {
     fn matrix_rows(&self, integration: &IntegrationRef, consumer_scope: &VersionScope, provider_scope: &VersionScope, latestby: Option<crate::domain::query::LatestBy>, unverified: bool) -> Vec<MatrixRowRecord>;
     /// The branches, tags and environments of these versions, in the order given.
     fn version_details(&self, version_ids: &[i64]) -> Vec<VersionDetails>;
+    /// Every integration's latest pact (or the latest of a consumer version with `tag`),
+    /// with its latest verification and what its verification state is decided from, by
+    /// consumer and provider name.
+    fn integration_summaries(&self, tag: Option<&str>) -> Vec<IntegrationSummary>;
 }

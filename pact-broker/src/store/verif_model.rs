@@ -68,3 +68,44 @@ pub struct IntegrationRef {
     /// The provider's name.
     pub provider: String,
 }
+
+/// One integration as the dashboard shows it: its latest pact and where that pact stands
+/// with the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationSummary {
+    /// The consumer and the provider.
+    pub integration: IntegrationRef,
+    /// The consumer version that published the latest pact.
+    pub consumer_version: VersionRef,
+    /// The latest pact's content sha.
+    pub sha: String,
+    /// When that version published it (or last changed it).
+    pub published_at: String,
+    /// The latest verification of the latest pact's content, if any.
+    pub latest_verification: Option<VerificationSummary>,
+    /// What the verification state is decided from.
+    pub facts: crate::domain::status::VerificationFacts,
+}
+
+impl IntegrationSummary {
+    /// The integration's "last verified" state.
+    #[must_use]
+    pub fn state(&self) -> crate::domain::status::VerificationState {
+        crate::domain::status::state(&self.facts)
+    }
+}
+
+/// A verification as the dashboard shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerificationSummary {
+    /// Its id (its result is at `…/verification-results/{id}`).
+    pub id: i64,
+    /// The provider version that verified.
+    pub provider_version: VersionRef,
+    /// Whether it passed.
+    pub success: bool,
+    /// When it was published.
+    pub created_at: String,
+    /// The build that verified, when given.
+    pub build_url: Option<String>,
+}

@@ -1,0 +1,213 @@
+//! The dashboard: HTML pages for people, beside the HAL API for clients, on the same URLs.
+//!
+//! A browser asks for `text/html` and gets a page; a client asks for HAL JSON (or for
+//! anything, as curl does) and gets the resource, so a pact's URL in a browser shows the
+//! pact page and the same URL in `pact-broker describe-…` still answers JSON. Pages are
+//! askama templates under `templates/` sharing `layout.html`, styled by one stylesheet the
+//! broker serves itself: no script, no font, no image from anywhere else (the
+//! `Content-Security-Policy` of every page says so to the browser too).
+
+mod time;
+
+use crate::api::{ApiError, Reply, Req};
+use crate::Broker;
+use askama::Template;
+use bytes::Bytes;
+use warp::http::header::ACCEPT;
+use warp::http::{HeaderMap, HeaderValue, StatusCode};
+
+pub(crate) use time::Moment;
+
+/// The stylesheet every page links to, served at `/ui/style.css`.
+const STYLESHEET: &str = include_str!("../../templates/style.css");
+
+/// What every page's browser may load: this broker's stylesheet and images, nothing else,
+/// and no script at all.
+const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Whether the client asked for a page rather than a resource: `text/html` accepted, and
+/// not after a JSON type it prefers (a client that lists HAL first gets HAL).
+///
+/// ```ignore
+/// browser: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" -> page
+/// client:  "application/hal+json, application/json, */*; q=0.01"           -> JSON
+/// curl:    "*/*"                                                             -> JSON
+/// ```
+pub(crate) fn wants_html(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    let position = |ty: &str| {
+        accept
+            .split(',')
+            .map(|part| part.split(';').next().unwrap_or("").trim())
+            .position(|t| t.eq_ignore_ascii_case(ty))
+    };
+    match position("text/html") {
+        None => false,
+        Some(html) => [
+            position("application/hal+json"),
+            position("application/json"),
+        ]
+        .into_iter()
+        .flatten()
+        .all(|json| json > html),
+    }
+}
+
+/// Answers the requests the dashboard serves: pages for browsers, the stylesheet. `None`
+/// hands the request to the API.
+pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiError>> {
+    if req.method != warp::http::Method::GET {
+        return None;
+    }
+    let s: Vec<&str> = req.segments.iter().map(String::as_str).collect();
+    let html = wants_html(&req.headers);
+    // One line a page; pages answer browsers only, so the API keeps its URLs.
+    match s.as_slice() {
+        ["ui", "style.css"] => Some(Ok(asset("text/css; charset=utf-8", STYLESHEET))),
+        _ if !html => None,
+        _ => {
+            let _ = b;
+            None
+        }
+    }
+}
+
+/// A page: the template rendered, as `text/html`, with the dashboard's security headers.
+pub(crate) fn page(template: &impl Template) -> Result<Reply, ApiError> {
+    let body = template
+        .render()
+        .map_err(|e| ApiError::Internal(format!("rendering a page: {e}")))?;
+    Ok(html(StatusCode::OK, body))
+}
+
+/// An HTML reply.
+pub(crate) fn html(status: StatusCode, body: String) -> Reply {
+    let mut r = Reply::new(Bytes::from(body));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(
+        "Content-Type",
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        "Content-Security-Policy",
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    h.insert(
+        "X-Content-Type-Options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("Vary", HeaderValue::from_static("Accept"));
+    r
+}
+
+/// A static asset, cacheable for an hour.
+fn asset(content_type: &'static str, body: &'static str) -> Reply {
+    let mut r = Reply::new(Bytes::from_static(body.as_bytes()));
+    let h = r.headers_mut();
+    h.insert("Content-Type", HeaderValue::from_static(content_type));
+    h.insert(
+        "Cache-Control",
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+/// The page a browser gets for a refusal (a 404, a 400 on a bad filter): the same status
+/// as the API's, with the reason in words.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    nav: Nav<'a>,
+    status: u16,
+    title: &'static str,
+    message: String,
+}
+
+/// The reply a browser gets for `error`.
+pub(crate) fn error_page(req: &Req, error: ApiError) -> Reply {
+    let (status, title, message) = match &error {
+        ApiError::NotFound(what) => (StatusCode::NOT_FOUND, "Not found", what.clone()),
+        ApiError::BadRequest(errors) => (
+            StatusCode::BAD_REQUEST,
+            "Bad request",
+            crate::api::error_messages(errors).join("; "),
+        ),
+        // The API's reply carries what these need (WWW-Authenticate, Retry-After) and
+        // logs the internal reason; a browser shows its JSON text well enough.
+        _ => return error.reply(),
+    };
+    let body = ErrorPage {
+        nav: Nav::new(req, ""),
+        status: status.as_u16(),
+        title,
+        message,
+    }
+    .render()
+    .unwrap_or_else(|e| format!("{title}: {e}"));
+    html(status, body)
+}
+
+/// What the layout's header needs: the broker's links and which section is current.
+pub(crate) struct Nav<'a> {
+    /// The broker's base URL, without a trailing slash.
+    pub base: &'a str,
+    /// The current section: `index`, `network`, `matrix` or `environments` (or empty).
+    pub current: &'static str,
+}
+
+impl<'a> Nav<'a> {
+    /// The header of a page in section `current`.
+    pub fn new(req: &'a Req, current: &'static str) -> Nav<'a> {
+        Nav {
+            base: &req.base,
+            current,
+        }
+    }
+
+    /// `aria-current` for the section's link.
+    pub fn aria(&self, section: &str) -> &'static str {
+        if self.current == section {
+            "page"
+        } else {
+            "false"
+        }
+    }
+
+    /// An absolute href for `path` on this broker.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(ACCEPT, HeaderValue::from_str(value).unwrap());
+        h
+    }
+
+    #[test]
+    fn browsers_get_pages_and_clients_get_hal() {
+        assert!(wants_html(&accept(
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+        )));
+        assert!(!wants_html(&accept(
+            "application/hal+json, application/json, */*; q=0.01"
+        )));
+        assert!(!wants_html(&accept("*/*")));
+        assert!(!wants_html(&HeaderMap::new()));
+        assert!(!wants_html(&accept("application/hal+json, text/html")));
+        assert!(wants_html(&accept("text/html, application/json")));
+    }
+}
