@@ -42,6 +42,8 @@ fn executions(webhooks: &[Webhook], events: &[&str], ctx: &EventContext) -> Vec<
                     webhook_uuid: w.uuid.clone(),
                     event: (*event).to_string(),
                     request: render_request(&w.request, &ctx).to_json(),
+                    consumer: ctx.consumer.clone(),
+                    provider: ctx.provider.clone(),
                 });
             }
         }

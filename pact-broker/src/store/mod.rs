@@ -206,6 +206,11 @@ pub mod sqlite {
             "webhook executions",
             include_str!("../../migrations/sqlite/0003_webhook_executions.sql"),
         ),
+        (
+            4,
+            "execution integrations",
+            include_str!("../../migrations/sqlite/0004_execution_integrations.sql"),
+        ),
     ];
 
     /// Claims up to `$3` due webhook executions until `$1` (the time now is `$2`), in one
@@ -276,6 +281,11 @@ pub mod postgres {
             3,
             "webhook executions",
             include_str!("../../migrations/postgres/0003_webhook_executions.sql"),
+        ),
+        (
+            4,
+            "execution integrations",
+            include_str!("../../migrations/postgres/0004_execution_integrations.sql"),
         ),
     ];
 
@@ -527,6 +537,9 @@ operations! {
     fn record_webhook_attempt(&self, id: i64, outcome: &AttemptOutcome, retry_in: Option<Duration>) -> ();
     /// The executions of one webhook, oldest first.
     fn webhook_executions(&self, uuid: &str) -> Vec<WebhookExecution>;
+    /// The latest execution each integration's publications and verifications fired:
+    /// `(consumer, provider, status, when it last changed)`.
+    fn latest_webhook_statuses(&self) -> Vec<(String, String, ExecutionStatus, String)>;
     /// Whether the consumer version before `version` published the content `sha` for this
     /// provider too, and whether that content was ever verified successfully.
     fn content_history(&self, provider: &str, consumer: &str, version: &str, sha: &str) -> ContentHistory;

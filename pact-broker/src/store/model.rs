@@ -321,6 +321,10 @@ pub struct NewExecution {
     pub event: String,
     /// The rendered request (`RenderedRequest::to_json`), credentials included.
     pub request: Value,
+    /// The consumer of the pact whose publication or verification fired it.
+    pub consumer: String,
+    /// Its provider.
+    pub provider: String,
 }
 
 /// Where an execution stands.

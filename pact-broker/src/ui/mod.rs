@@ -7,6 +7,7 @@
 //! broker serves itself: no script, no font, no image from anywhere else (the
 //! `Content-Security-Policy` of every page says so to the browser too).
 
+mod index;
 mod time;
 
 use crate::api::{ApiError, Reply, Req};
@@ -72,10 +73,8 @@ pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiErro
     match s.as_slice() {
         ["ui", "style.css"] => Some(Ok(asset("text/css; charset=utf-8", STYLESHEET))),
         _ if !html => None,
-        _ => {
-            let _ = b;
-            None
-        }
+        [] => Some(index::get(b, req).await),
+        _ => None,
     }
 }
 

@@ -24,6 +24,29 @@ fn execution_from(row: &Row) -> Result<WebhookExecution> {
 }
 
 impl Repo {
+    pub(crate) async fn latest_webhook_statuses(
+        &self,
+    ) -> Result<Vec<(String, String, ExecutionStatus, String)>> {
+        let rows = sqlx::query(
+            "SELECT consumer_name, provider_name, status, updated_at FROM webhook_executions \
+             WHERE id IN (SELECT MAX(id) FROM webhook_executions \
+                          WHERE consumer_name IS NOT NULL GROUP BY consumer_name, provider_name)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let status: String = row.try_get(2)?;
+                Ok((
+                    row.try_get(0)?,
+                    row.try_get(1)?,
+                    ExecutionStatus::parse(&status),
+                    row.try_get(3)?,
+                ))
+            })
+            .collect()
+    }
+
     pub(crate) async fn enqueue_webhook_executions(
         &self,
         executions: &[NewExecution],
@@ -36,13 +59,15 @@ impl Repo {
         for e in executions {
             sqlx::query(
                 "INSERT INTO webhook_executions (webhook_uuid, event_name, request, status, \
-                     attempts, next_attempt_at, created_at, updated_at) \
-                 VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4)",
+                     attempts, next_attempt_at, created_at, updated_at, consumer_name, provider_name) \
+                 VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4, $5, $6)",
             )
             .bind(&e.webhook_uuid)
             .bind(&e.event)
             .bind(e.request.to_string())
             .bind(&now)
+            .bind(&e.consumer)
+            .bind(&e.provider)
             .execute(&mut *tx)
             .await?;
         }
