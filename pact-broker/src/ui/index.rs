@@ -387,13 +387,14 @@ pub(crate) async fn get(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
             }
         })
         .collect();
+    let home = l.at("/");
     let column = |title: &'static str, key: SortKey| {
         let current = q.sort == key;
         // A click on the current column flips its order; any other starts ascending.
         let descending = current && !q.descending;
         Column {
             title,
-            href: q.with(key, descending, 1),
+            href: format!("{home}{}", q.with(key, descending, 1)),
             aria_sort: match (current, q.descending) {
                 (false, _) => "none",
                 (true, false) => "ascending",
@@ -431,8 +432,10 @@ pub(crate) async fn get(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
         },
         rows: views,
         total,
-        previous: (q.page > 1).then(|| q.with(q.sort, q.descending, q.page - 1)),
-        next: (q.page < pages).then(|| q.with(q.sort, q.descending, q.page + 1)),
+        previous: (q.page > 1)
+            .then(|| format!("{home}{}", q.with(q.sort, q.descending, q.page - 1))),
+        next: (q.page < pages)
+            .then(|| format!("{home}{}", q.with(q.sort, q.descending, q.page + 1))),
         page: q.page,
         pages,
     })

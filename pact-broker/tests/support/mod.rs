@@ -233,3 +233,20 @@ pub fn hal(headers: &reqwest::header::HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == "application/hal+json;charset=utf-8")
 }
+
+/// GETs `url` as a browser does (`Accept: text/html…`): the status, the body as text and
+/// the headers.
+pub async fn page(url: &str) -> (u16, String, reqwest::header::HeaderMap) {
+    let resp = reqwest::Client::new()
+        .get(url)
+        .header(
+            "Accept",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        )
+        .send()
+        .await
+        .expect("request");
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    (status, resp.text().await.expect("body"), headers)
+}
