@@ -7,7 +7,9 @@
 //! broker serves itself: no script, no font, no image from anywhere else (the
 //! `Content-Security-Policy` of every page says so to the browser too).
 
+mod graph;
 mod index;
+mod network;
 mod time;
 
 use crate::api::{ApiError, Reply, Req};
@@ -74,6 +76,8 @@ pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiErro
         ["ui", "style.css"] => Some(Ok(asset("text/css; charset=utf-8", STYLESHEET))),
         _ if !html => None,
         [] => Some(index::get(b, req).await),
+        ["network"] => Some(network::whole(b, req).await),
+        ["pacticipants", p, "network"] => Some(network::of_pacticipant(b, req, p).await),
         _ => None,
     }
 }
