@@ -54,16 +54,22 @@ pub(crate) struct Graph {
 /// A point of the drawing, in SVG user units (pixels).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Point {
+    /// From the left edge.
     pub x: f64,
+    /// From the top edge.
     pub y: f64,
 }
 
 /// A node's box.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Rect {
+    /// The left side.
     pub x: f64,
+    /// The top side.
     pub y: f64,
+    /// The width: the label's, with padding.
     pub w: f64,
+    /// The height: enough for the edges on its busier side to arrive apart.
     pub h: f64,
 }
 

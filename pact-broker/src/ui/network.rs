@@ -15,18 +15,27 @@ use std::collections::BTreeMap;
 
 /// One state in the legend: its word, its colour and whether its line is dashed.
 pub(crate) struct LegendItem {
+    /// The state, named by its label.
     pub state: VerificationState,
+    /// Its arrows' colour.
     pub colour: &'static str,
+    /// Its arrows' dash pattern, when dashed.
     pub dash: Option<&'static str>,
 }
 
 /// One edge as the table lists it.
 pub(crate) struct EdgeRow {
+    /// The consumer's name.
     pub consumer: String,
+    /// The consumer's network page.
     pub consumer_href: String,
+    /// The provider's name.
     pub provider: String,
+    /// The provider's network page.
     pub provider_href: String,
+    /// The last verified state.
     pub state: VerificationState,
+    /// The latest pact.
     pub pact_href: String,
 }
 
