@@ -7,6 +7,8 @@
 //! broker serves itself: no script, no font, no image from anywhere else (the
 //! `Content-Security-Policy` of every page says so to the browser too).
 
+mod environments;
+mod matrix;
 mod time;
 
 use crate::api::{ApiError, Reply, Req};
@@ -72,6 +74,9 @@ pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiErro
     match s.as_slice() {
         ["ui", "style.css"] => Some(Ok(asset("text/css; charset=utf-8", STYLESHEET))),
         _ if !html => None,
+        ["matrix"] => Some(matrix::page(b, req).await),
+        ["matrix", "provider", p, "consumer", c] => Some(matrix::pair(b, req, p, c).await),
+        ["environments"] => Some(environments::page(b, req).await),
         _ => {
             let _ = b;
             None
