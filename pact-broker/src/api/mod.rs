@@ -10,7 +10,7 @@ mod environments;
 mod for_verification;
 mod index;
 pub(crate) mod links;
-mod matrix;
+pub(crate) mod matrix;
 mod pacticipants;
 mod pacts;
 mod publish;

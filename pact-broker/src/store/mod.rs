@@ -234,6 +234,7 @@ pub mod sqlite {
     include!("repo/for_verification.rs");
     include!("repo/matrix.rs");
     include!("repo/dashboard.rs");
+    include!("repo/latest_versions.rs");
 
     impl Repo {
         /// Opens (creating it if missing) the SQLite file that `url` names, in WAL mode with
@@ -310,6 +311,7 @@ pub mod postgres {
     include!("repo/for_verification.rs");
     include!("repo/matrix.rs");
     include!("repo/dashboard.rs");
+    include!("repo/latest_versions.rs");
 
     impl Repo {
         /// Connects to the PostgreSQL database that `url` names and brings its schema up to
@@ -576,4 +578,8 @@ operations! {
     /// with its latest verification and what its verification state is decided from, by
     /// consumer and provider name.
     fn integration_summaries(&self, tag: Option<&str>) -> Vec<IntegrationSummary>;
+    /// The latest version of each of these pacticipants and of its main branch, in the
+    /// order given (a pacticipant that does not exist is left out): what the environments
+    /// page asks can-i-deploy about, in one read for a whole page.
+    fn latest_versions_of(&self, pacticipant_ids: &[i64]) -> Vec<LatestVersions>;
 }

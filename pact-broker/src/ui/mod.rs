@@ -7,7 +7,9 @@
 //! broker serves itself: no script, no font, no image from anywhere else (the
 //! `Content-Security-Policy` of every page says so to the browser too).
 
+mod environments;
 mod index;
+mod matrix;
 mod time;
 
 use crate::api::{ApiError, Reply, Req};
@@ -74,6 +76,9 @@ pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiErro
         ["ui", "style.css"] => Some(Ok(asset("text/css; charset=utf-8", STYLESHEET))),
         _ if !html => None,
         [] => Some(index::get(b, req).await),
+        ["matrix"] => Some(matrix::page(b, req).await),
+        ["matrix", "provider", p, "consumer", c] => Some(matrix::pair(b, req, p, c).await),
+        ["environments"] => Some(environments::page(b, req).await),
         _ => None,
     }
 }
