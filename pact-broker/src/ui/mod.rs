@@ -8,6 +8,10 @@
 //! `Content-Security-Policy` of every page says so to the browser too).
 
 mod index;
+mod pact;
+mod pact_diff;
+mod pact_view;
+mod test_results;
 mod time;
 
 use crate::api::{ApiError, Reply, Req};
@@ -74,6 +78,18 @@ pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiErro
         ["ui", "style.css"] => Some(Ok(asset("text/css; charset=utf-8", STYLESHEET))),
         _ if !html => None,
         [] => Some(index::get(b, req).await),
+        ["pacts", "provider", p, "consumer", c, "version", v] => {
+            Some(pact::for_version(b, req, p, c, v).await)
+        }
+        ["pacts", "provider", p, "consumer", c, "latest"] => {
+            Some(pact::latest(b, req, p, c, None).await)
+        }
+        ["pacts", "provider", p, "consumer", c, "latest", tag] => {
+            Some(pact::latest(b, req, p, c, Some(tag)).await)
+        }
+        ["pacts", "provider", p, "consumer", c, "pact-version", sha] => {
+            Some(pact::by_sha(b, req, p, c, sha).await)
+        }
         _ => None,
     }
 }
