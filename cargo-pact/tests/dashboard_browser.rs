@@ -182,7 +182,11 @@ fn the_dashboard_shows_green_red_and_why_in_a_real_browser() {
             1280,
         ),
         ("network", format!("{url}/network"), 1280),
-        ("matrix", format!("{url}/matrix/provider/Provider/consumer/Monitor"), 1280),
+        (
+            "matrix",
+            format!("{url}/matrix/provider/Provider/consumer/Monitor"),
+            1280,
+        ),
         ("environments", format!("{url}/environments"), 1280),
     ];
     let mut doms = std::collections::HashMap::new();

@@ -235,6 +235,7 @@ pub mod sqlite {
     include!("repo/matrix.rs");
     include!("repo/dashboard.rs");
     include!("repo/latest_versions.rs");
+    include!("repo/pact_page.rs");
 
     impl Repo {
         /// Opens (creating it if missing) the SQLite file that `url` names, in WAL mode with
@@ -312,6 +313,7 @@ pub mod postgres {
     include!("repo/matrix.rs");
     include!("repo/dashboard.rs");
     include!("repo/latest_versions.rs");
+    include!("repo/pact_page.rs");
 
     impl Repo {
         /// Connects to the PostgreSQL database that `url` names and brings its schema up to
@@ -582,4 +584,15 @@ operations! {
     /// order given (a pacticipant that does not exist is left out): what the environments
     /// page asks can-i-deploy about, in one read for a whole page.
     fn latest_versions_of(&self, pacticipant_ids: &[i64]) -> Vec<LatestVersions>;
+}
+
+// The pact page.
+operations! {
+    /// The verifications of the content `sha` between the two, the newest of each provider
+    /// version, newest first, at most `limit`: what the pact page lists under the pact.
+    fn verifications_of_content(&self, provider: &str, consumer: &str, sha: &str, limit: i64) -> Vec<VerificationRecord>;
+    /// The pact of the newest consumer version older than the version with id
+    /// `before_version_id` that published one for this provider: what the pact page
+    /// compares against to show what changed.
+    fn previous_pact(&self, provider: &str, consumer: &str, before_version_id: i64) -> Option<PactRecord>;
 }

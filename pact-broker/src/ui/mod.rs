@@ -10,6 +10,10 @@
 mod environments;
 mod index;
 mod matrix;
+mod pact;
+mod pact_diff;
+mod pact_view;
+mod test_results;
 mod time;
 
 use crate::api::{ApiError, Reply, Req};
@@ -79,6 +83,18 @@ pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiErro
         ["matrix"] => Some(matrix::page(b, req).await),
         ["matrix", "provider", p, "consumer", c] => Some(matrix::pair(b, req, p, c).await),
         ["environments"] => Some(environments::page(b, req).await),
+        ["pacts", "provider", p, "consumer", c, "version", v] => {
+            Some(pact::for_version(b, req, p, c, v).await)
+        }
+        ["pacts", "provider", p, "consumer", c, "latest"] => {
+            Some(pact::latest(b, req, p, c, None).await)
+        }
+        ["pacts", "provider", p, "consumer", c, "latest", tag] => {
+            Some(pact::latest(b, req, p, c, Some(tag)).await)
+        }
+        ["pacts", "provider", p, "consumer", c, "pact-version", sha] => {
+            Some(pact::by_sha(b, req, p, c, sha).await)
+        }
         _ => None,
     }
 }
