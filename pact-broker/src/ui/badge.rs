@@ -848,7 +848,7 @@ mod tests {
             ("order_history", "oh"),
             ("Foo--Bar", "fb"),
             ("-Foo", "f"),
-            ("Foo-", "foo"),
+            ("Foo-", "foo-"),
             ("FooBar-", "fb"),
             ("", ""),
             ("Ünïcode Name", "ün"),
