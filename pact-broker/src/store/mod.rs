@@ -236,6 +236,7 @@ pub mod sqlite {
     include!("repo/dashboard.rs");
     include!("repo/latest_versions.rs");
     include!("repo/pact_page.rs");
+    include!("repo/badges.rs");
 
     impl Repo {
         /// Opens (creating it if missing) the SQLite file that `url` names, in WAL mode with
@@ -314,6 +315,7 @@ pub mod postgres {
     include!("repo/dashboard.rs");
     include!("repo/latest_versions.rs");
     include!("repo/pact_page.rs");
+    include!("repo/badges.rs");
 
     impl Repo {
         /// Connects to the PostgreSQL database that `url` names and brings its schema up to
@@ -595,4 +597,13 @@ operations! {
     /// `before_version_id` that published one for this provider: what the pact page
     /// compares against to show what changed.
     fn previous_pact(&self, provider: &str, consumer: &str, before_version_id: i64) -> Option<PactRecord>;
+}
+
+// The matrix badge's read.
+operations! {
+    /// The latest verification, by a provider version tagged `provider_tag`, of a content
+    /// that a consumer version tagged `consumer_tag` published: its content sha and whether
+    /// it succeeded. Newest consumer version first, then newest provider version: the
+    /// matrix badge's "how does the tagged consumer stand with the tagged provider".
+    fn latest_tagged_verification(&self, provider: &str, consumer: &str, consumer_tag: &str, provider_tag: &str) -> Option<(String, bool)>;
 }

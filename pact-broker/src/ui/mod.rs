@@ -7,6 +7,7 @@
 //! broker serves itself: no script, no font, no image from anywhere else (the
 //! `Content-Security-Policy` of every page says so to the browser too).
 
+pub(crate) mod badge;
 mod environments;
 mod index;
 mod matrix;
@@ -78,6 +79,10 @@ pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiErro
     // One line a page; pages answer browsers only, so the API keeps its URLs.
     match s.as_slice() {
         ["ui", "style.css"] => Some(Ok(asset("text/css; charset=utf-8", STYLESHEET))),
+        // Badges are images whatever the client accepts.
+        _ if badge::is_badge_path(&req.method, &req.segments) => {
+            Some(Ok(badge::answer(b, req).await))
+        }
         _ if !html => None,
         [] => Some(index::get(b, req).await),
         ["matrix"] => Some(matrix::page(b, req).await),
