@@ -38,6 +38,7 @@ pub fn run(args: BrokerArgs) -> Result<ExitCode, Failure> {
             auth,
             allow_dangerous_contract_modification: args.allow_dangerous_contract_modification,
             body_limit: args.body_limit,
+            public_badges: args.enable_public_badge_access,
             ..BrokerConfig::default()
         };
         let scheme = if tls.is_some() { "https" } else { "http" };

@@ -680,6 +680,10 @@ pub struct BrokerArgs {
     /// The heartbeat needs no credentials (for a load balancer's health check).
     #[arg(long = "public-heartbeat", env = "PACT_BROKER_PUBLIC_HEARTBEAT", value_parser = env_flag, num_args = 0..=1, default_missing_value = "true", default_value = "false", help_heading = "Auth")]
     pub public_heartbeat: bool,
+    /// The badges (`…/badge`, `…/badge.svg`) need no credentials, for READMEs; nothing
+    /// else opens, and wrong credentials are still refused.
+    #[arg(long = "enable-public-badge-access", env = "PACT_BROKER_ENABLE_PUBLIC_BADGE_ACCESS", value_parser = env_flag, num_args = 0..=1, default_missing_value = "true", default_value = "false", help_heading = "Auth")]
+    pub enable_public_badge_access: bool,
     #[command(flatten)]
     pub log: LogArgs,
 }

@@ -1,7 +1,8 @@
 //! `cargo pact broker` as a process: it says where it listens, keeps credentials out of
 //! its output and log, stops gracefully on SIGTERM, and after `kill -9` in the middle of a
 //! stream of publishes every acknowledged publish is there on restart. With `--tls-cert`
-//! and `--tls-key` it serves HTTPS (and nothing else), with `https://` hrefs.
+//! and `--tls-key` it serves HTTPS (and nothing else), with `https://` hrefs. Public badge
+//! access opens the badges, by flag or variable, and nothing else.
 
 #[path = "support/peers.rs"]
 mod peers;
@@ -35,6 +36,11 @@ fn start(database: &str, log: &Path) -> Broker {
 
 /// [`start`], with more arguments.
 fn start_with(database: &str, log: &Path, more: &[&str]) -> Broker {
+    start_with_env(database, log, more, &[])
+}
+
+/// [`start_with`], with more environment variables.
+fn start_with_env(database: &str, log: &Path, more: &[&str], env: &[(&str, &str)]) -> Broker {
     let mut child = Command::new(BIN)
         .args([
             "pact",
@@ -58,6 +64,7 @@ fn start_with(database: &str, log: &Path, more: &[&str]) -> Broker {
         .env_remove("PACT_LOG_LEVEL")
         .env_remove("PACT_BROKER_TLS_CERT")
         .env_remove("PACT_BROKER_TLS_KEY")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(log).unwrap())
         .spawn()
@@ -530,5 +537,63 @@ fn tls_needs_a_readable_certificate_and_key_together() {
         !dir.join("b.sqlite").exists(),
         "the files are checked before the database is opened"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn public_badge_access_is_a_flag_or_a_variable_and_opens_only_the_badges() {
+    let dir = temp_dir("badges");
+    let rt = runtime();
+    let flag: &[&str] = &["--enable-public-badge-access"];
+    let variable: &[(&str, &str)] = &[("PACT_BROKER_ENABLE_PUBLIC_BADGE_ACCESS", "true")];
+    for (n, (more, env, public)) in [
+        (flag, &[][..], true),
+        (&[][..], variable, true),
+        (&[][..], &[][..], false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let database = format!("sqlite://{}", dir.join(format!("b{n}.sqlite")).display());
+        let mut broker = start_with_env(&database, &dir.join(format!("b{n}.log")), more, env);
+        rt.block_on(async {
+            let c = reqwest::Client::new();
+            let badge = c
+                .get(format!(
+                    "{}/pacts/provider/API/consumer/Web/latest/badge.svg",
+                    broker.url
+                ))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                badge.status(),
+                if public { 200 } else { 401 },
+                "{more:?} {env:?}"
+            );
+            if public {
+                assert_eq!(badge.headers()["content-type"], "image/svg+xml");
+                let svg = badge.text().await.unwrap();
+                assert!(
+                    svg.contains("<title>pact not found: unknown</title>"),
+                    "{svg}"
+                );
+            }
+            let index = c
+                .get(format!("{}/", broker.url))
+                .header("Accept", "application/hal+json")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(index.status(), 401, "{more:?} {env:?}");
+        });
+        let pid = broker.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        assert!(broker.child.wait().unwrap().success());
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -182,6 +182,12 @@ fn the_dashboard_shows_green_red_and_why_in_a_real_browser() {
             1280,
         ),
         ("network", format!("{url}/network"), 1280),
+        (
+            "matrix",
+            format!("{url}/matrix/provider/Provider/consumer/Monitor"),
+            1280,
+        ),
+        ("environments", format!("{url}/environments"), 1280),
     ];
     let mut doms = std::collections::HashMap::new();
     for (name, page, width) in &pages {
@@ -211,6 +217,9 @@ fn the_dashboard_shows_green_red_and_why_in_a_real_browser() {
             "{name}: {:?}",
             loaded.requests
         );
+        if std::env::var_os("DUMP_DOM").is_some() {
+            std::fs::write(shots.join(format!("{name}.html")), &loaded.dom).unwrap();
+        }
         doms.insert(*name, loaded.dom);
     }
 
@@ -239,6 +248,19 @@ fn the_dashboard_shows_green_red_and_why_in_a_real_browser() {
         "{red}"
     );
     assert!(red.contains(&format!(">{second}</a>")), "{red}");
+
+    // The failed pact's page: the failing interaction with the mismatch the verifier published.
+    let pact = &doms["pact"];
+    let failing = pact
+        .find("<section class=\"interaction has-failure\"")
+        .map(|at| &pact[at..at + pact[at..].find("</section>").unwrap()])
+        .unwrap_or_else(|| panic!("no failing interaction: {pact}"));
+    assert!(failing.contains("a health check"), "{failing}");
+    assert!(
+        failing.contains("Expected 'down' (String) to be equal to 'up' (String)"),
+        "the mismatch text: {failing}"
+    );
+    assert!(failing.contains(&second), "the provider version that failed: {failing}");
 
     println!("screenshots in {}", shots.display());
     drop(broker);

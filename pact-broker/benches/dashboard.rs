@@ -1,113 +1,83 @@
-//! The dashboard's speed: each scenario seeds a broker of its own on a fresh database
-//! (through `Store` operations, as HTTP seeding would take longer than measuring), then
-//! times its page as a browser asks for it (`Accept: text/html`) over loopback: median and
-//! p95 of the whole request, body included. On SQLite always, on PostgreSQL too when
-//! `PACT_BROKER_TEST_POSTGRES_URL` is set.
+//! The dashboard's speed on a large broker, measured over HTTP on loopback as a browser
+//! asks (`Accept: text/html`): the index of 500 integrations with 100 versions each, and
+//! the network graph of 200 pacticipants and 400 integrations. On SQLite always, on
+//! PostgreSQL too when `PACT_BROKER_TEST_POSTGRES_URL` is set.
 //!
 //! `cargo bench -p pact-broker --bench dashboard`
-//!
-//! A scenario is one `async fn(&Bench)` added to [`SCENARIOS`].
 
-use pact_broker::store::{NewContract, NewPublication, NewVerification, Store};
+#[path = "large_broker.rs"]
+mod large_broker;
+
+use pact_broker::store::Store;
+use pact_broker::store::{NewContract, NewPublication, NewVerification};
 use pact_broker::{Broker, BrokerConfig};
 use serde_json::{json, Value};
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The `Accept` header of a browser.
-const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+const HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
-/// What a scenario gets: a broker on a fresh database, its URL and a client.
-struct Bench {
-    /// `sqlite` or `postgres`, for the printed lines.
-    backend: &'static str,
-    url: String,
-    broker: Arc<Broker>,
-    client: reqwest::Client,
+/// The median and 95th percentile of `samples`.
+fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
+    samples.sort();
+    let at =
+        |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1000.0;
+    (at(0.5), at(0.95))
 }
 
-impl Bench {
-    fn store(&self) -> &Store {
-        self.broker.store()
-    }
+/// Serves the broker on `database`; its base URL.
+async fn start(database: &str) -> String {
+    let store = Store::open(database).await.expect("database");
+    let broker = Broker::new(store, BrokerConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(pact_broker::serve(broker, listener, std::future::pending()));
+    url
+}
 
-    /// The page at `path`, as a browser gets it.
-    async fn html(&self, path: &str) -> String {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.url))
-            .header("Accept", BROWSER_ACCEPT)
+/// GETs `url` as a browser `n` times (after two warm-up requests), checking each answer
+/// holds `expect`; the median and p95 in ms.
+async fn measure(url: &str, n: usize, expect: &str) -> (f64, f64) {
+    let c = reqwest::Client::new();
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n + 2 {
+        let started = Instant::now();
+        let resp = c
+            .get(url)
+            .header("Accept", HTML)
             .send()
             .await
             .expect("request");
-        assert_eq!(r.status(), 200, "{path}");
-        r.text().await.expect("body")
-    }
-
-    /// Times `samples` GETs of `path` as a browser (after a few unmeasured ones, so
-    /// connections and caches are warm), checking each answers 200 with a page that
-    /// contains `expect`.
-    async fn page_timing(&self, path: &str, samples: usize, expect: &str) -> Timing {
-        let url = format!("{}{path}", self.url);
-        let get = || async {
-            let t = Instant::now();
-            let r = self
-                .client
-                .get(&url)
-                .header("Accept", BROWSER_ACCEPT)
-                .send()
-                .await
-                .expect("request");
-            assert_eq!(r.status(), 200, "{url}");
-            let body = r.text().await.expect("body");
-            let elapsed = t.elapsed();
-            assert!(body.contains(expect), "{url} lacks {expect}");
-            elapsed
-        };
-        for _ in 0..5 {
-            get().await;
+        assert_eq!(resp.status(), 200, "{url}");
+        let body = resp.text().await.expect("body");
+        let took = started.elapsed();
+        assert!(body.contains(expect), "{url} lacks {expect:?}");
+        if i >= 2 {
+            samples.push(took);
         }
-        let mut times = Vec::with_capacity(samples);
-        for _ in 0..samples {
-            times.push(get().await);
-        }
-        Timing::of(times)
     }
+    percentiles(samples)
+}
 
-    /// Prints one line: `{backend}: {what}: median X ms, p95 Y ms (target < N ms)`.
-    fn report(&self, what: &str, t: &Timing, target_ms: u64) {
+/// The index page of 500 integrations (50 consumers × 10 providers) with 100 versions
+/// each: 50,000 publications, 10,000 verifications.
+async fn index(backend: &str, database: &str) {
+    Store::open(database).await.expect("migrate").close().await;
+    let seeding = Instant::now();
+    large_broker::seed(database, 50, 10, 100).await;
+    let seeded = seeding.elapsed();
+    let url = start(database).await;
+    for (what, path) in [
+        ("first page of 50", "/"),
+        ("all 500 on one page", "/?size=500"),
+        ("sorted by last verified", "/?sort=verified&order=desc"),
+        ("searched", "/?search=consumer-4"),
+    ] {
+        let (median, p95) = measure(&format!("{url}{path}"), 50, "integrations").await;
         println!(
-            "{}: {what}: median {}, p95 {} (target < {target_ms} ms)",
-            self.backend,
-            ms(t.median),
-            ms(t.p95)
+            "{backend}: index, 500 integrations x 100 versions, {what}: median {median:.2} ms, p95 {p95:.2} ms (target < 50 ms; seeded in {:.1} s)",
+            seeded.as_secs_f64()
         );
     }
-}
-
-/// Median and 95th percentile of some samples.
-struct Timing {
-    median: Duration,
-    p95: Duration,
-}
-
-impl Timing {
-    fn of(mut samples: Vec<Duration>) -> Timing {
-        samples.sort();
-        let at = |q: f64| {
-            samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1]
-        };
-        Timing {
-            median: at(0.5),
-            p95: at(0.95),
-        }
-    }
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 /// A one-interaction pact; `n` makes its content differ.
@@ -122,8 +92,9 @@ fn pact(consumer: &str, provider: &str, n: usize) -> Value {
 }
 
 /// A system of `pacticipants` in five tiers (front ends to core services) with
-/// `integrations` distinct pacts, mostly from one tier to the next two and a few against
-/// the grain: the pairs (consumer, provider), the same on every run.
+/// `integrations` distinct pacts, each pacticipant in at least one, mostly from one tier
+/// to the next two and a few against the grain: the pairs (consumer, provider), the same
+/// on every run.
 fn system(pacticipants: usize, integrations: usize) -> (Vec<String>, Vec<(usize, usize)>) {
     let mut rng = fastrand::Rng::with_seed(12);
     let names: Vec<String> = (0..pacticipants)
@@ -136,7 +107,6 @@ fn system(pacticipants: usize, integrations: usize) -> (Vec<String>, Vec<(usize,
     let tier = |i: usize| i / per_tier;
     let mut pairs = Vec::with_capacity(integrations);
     let mut seen = std::collections::HashSet::new();
-    // First one pact for each pacticipant, so all of them are in the broker.
     for i in 0..pacticipants {
         let pair = if tier(i) < 4 {
             (
@@ -163,109 +133,6 @@ fn system(pacticipants: usize, integrations: usize) -> (Vec<String>, Vec<(usize,
         }
     }
     (names, pairs)
-}
-
-/// `GET /network` over 200 pacticipants and 400 integrations: each consumer publishes
-/// three versions, and the providers verify the latest pacts, most successfully, some
-/// with failures, some not at all, so every state is drawn.
-async fn network_graph(b: &Bench) {
-    const PACTICIPANTS: usize = 200;
-    const INTEGRATIONS: usize = 400;
-    let (names, pairs) = system(PACTICIPANTS, INTEGRATIONS);
-    let started = Instant::now();
-    let store = b.store();
-    for v in 0..3 {
-        for (c, consumer) in names.iter().enumerate() {
-            let contracts: Vec<NewContract> = pairs
-                .iter()
-                .enumerate()
-                .filter(|(_, &(pc, _))| pc == c)
-                // The last version changes the content of every fifth pact.
-                .map(|(i, &(_, p))| NewContract {
-                    provider: names[p].clone(),
-                    content: pact(
-                        consumer,
-                        &names[p],
-                        if v == 2 && i.is_multiple_of(5) {
-                            i + 10_000
-                        } else {
-                            i
-                        },
-                    ),
-                    merge: false,
-                })
-                .collect();
-            if contracts.is_empty() {
-                continue;
-            }
-            if v == 2 {
-                // Verify the contents as they stood before the last version, so the pacts
-                // that change are `changed`.
-                verify_latest(
-                    store,
-                    &names,
-                    &pairs,
-                    c,
-                    |i| i.is_multiple_of(5),
-                    |i| !i.is_multiple_of(6),
-                )
-                .await;
-            }
-            store
-                .publish(&NewPublication {
-                    consumer: consumer.clone(),
-                    version: format!("1.{v}.0"),
-                    branch: Some("main".into()),
-                    tags: vec![],
-                    build_url: None,
-                    contracts,
-                    allow_overwrite: false,
-                })
-                .await
-                .expect("publish");
-        }
-    }
-    let verified = |i: usize| !i.is_multiple_of(5) && !i.is_multiple_of(7);
-    for c in 0..names.len() {
-        verify_latest(store, &names, &pairs, c, verified, |i| !i.is_multiple_of(6)).await;
-        // Then a failure of some that passed: `failed` rather than `failed (pending)`.
-        verify_latest(
-            store,
-            &names,
-            &pairs,
-            c,
-            |i| verified(i) && i.is_multiple_of(11),
-            |_| false,
-        )
-        .await;
-    }
-    let seeded = started.elapsed();
-    // The page draws what was seeded, in every state.
-    let body = b.html("/network").await;
-    assert!(
-        body.contains(&format!(
-            "The network: {PACTICIPANTS} pacticipants, {INTEGRATIONS} integrations"
-        )),
-        "every pacticipant seeded"
-    );
-    assert_eq!(body.matches("class=\"edge edge-").count(), INTEGRATIONS);
-    for state in ["verified", "failed", "pending", "changed", "unverified"] {
-        assert!(
-            body.contains(&format!("class=\"edge edge-{state}\"")),
-            "no {state} edge"
-        );
-    }
-    let t = b.page_timing("/network", 100, "class=\"edge edge-").await;
-    b.report(
-        &format!("network graph ({PACTICIPANTS} pacticipants, {INTEGRATIONS} integrations)"),
-        &t,
-        50,
-    );
-    println!(
-        "{}: network graph seeded in {:.1} s (through Store)",
-        b.backend,
-        seeded.as_secs_f64()
-    );
 }
 
 /// Verifies the latest pact of each integration of consumer `c` chosen by `which` (by its
@@ -305,78 +172,161 @@ async fn verify_latest(
     }
 }
 
-type Scenario = for<'a> fn(&'a Bench) -> Pin<Box<dyn Future<Output = ()> + 'a>>;
-
-/// The scenarios, each run on a fresh database of every backend.
-const SCENARIOS: &[Scenario] = &[|b| Box::pin(network_graph(b))];
-
-/// A broker on `database`, serving on loopback.
-async fn start(database: &str) -> (String, Arc<Broker>) {
+/// `GET /network` over 200 pacticipants and 400 integrations, seeded through `Store`:
+/// each consumer publishes three versions and the providers verify the latest pacts,
+/// most successfully, some with failures (before or after a success), some not at all,
+/// and some pacts change after their verification, so every state is drawn.
+async fn network(backend: &str, database: &str) {
+    const PACTICIPANTS: usize = 200;
+    const INTEGRATIONS: usize = 400;
+    let (names, pairs) = system(PACTICIPANTS, INTEGRATIONS);
+    let seeding = Instant::now();
     let store = Store::open(database).await.expect("database");
-    let broker = Broker::new(store, BrokerConfig::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(pact_broker::serve(
-        broker.clone(),
-        listener,
-        std::future::pending(),
-    ));
-    (url, broker)
-}
-
-/// A fresh database on `backend` for scenario `n`: a new SQLite file under `dir`, or a
-/// new database on the PostgreSQL server `admin` names.
-async fn fresh_database(backend: &str, dir: &std::path::Path, admin: &str, n: usize) -> String {
-    if backend == "sqlite" {
-        return format!(
-            "sqlite://{}",
-            dir.join(format!("dashboard-{n}.sqlite")).display()
+    for v in 0..3 {
+        for (c, consumer) in names.iter().enumerate() {
+            let contracts: Vec<NewContract> = pairs
+                .iter()
+                .enumerate()
+                .filter(|(_, &(pc, _))| pc == c)
+                // The last version changes the content of every fifth pact.
+                .map(|(i, &(_, p))| NewContract {
+                    provider: names[p].clone(),
+                    content: pact(
+                        consumer,
+                        &names[p],
+                        if v == 2 && i.is_multiple_of(5) {
+                            i + 10_000
+                        } else {
+                            i
+                        },
+                    ),
+                    merge: false,
+                })
+                .collect();
+            if contracts.is_empty() {
+                continue;
+            }
+            if v == 2 {
+                // The contents about to change are verified first: they become `changed`.
+                let changing = |i: usize| i.is_multiple_of(5);
+                verify_latest(&store, &names, &pairs, c, changing, |i| {
+                    !i.is_multiple_of(6)
+                })
+                .await;
+            }
+            store
+                .publish(&NewPublication {
+                    consumer: consumer.clone(),
+                    version: format!("1.{v}.0"),
+                    branch: Some("main".into()),
+                    tags: vec![],
+                    build_url: None,
+                    contracts,
+                    allow_overwrite: false,
+                })
+                .await
+                .expect("publish");
+        }
+    }
+    let verified = |i: usize| !i.is_multiple_of(5) && !i.is_multiple_of(7);
+    for c in 0..names.len() {
+        verify_latest(&store, &names, &pairs, c, verified, |i| {
+            !i.is_multiple_of(6)
+        })
+        .await;
+        // Then a failure of some that passed: `failed` rather than `failed (pending)`.
+        let broken = |i: usize| verified(i) && i.is_multiple_of(11);
+        verify_latest(&store, &names, &pairs, c, broken, |_| false).await;
+    }
+    store.close().await;
+    let seeded = seeding.elapsed();
+    let url = start(database).await;
+    // The page draws what was seeded, in every state.
+    let body = reqwest::Client::new()
+        .get(format!("{url}/network"))
+        .header("Accept", HTML)
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        body.contains(&format!(
+            "The network: {PACTICIPANTS} pacticipants, {INTEGRATIONS} integrations"
+        )),
+        "every pacticipant seeded"
+    );
+    assert_eq!(body.matches("class=\"edge edge-").count(), INTEGRATIONS);
+    for state in ["verified", "failed", "pending", "changed", "unverified"] {
+        assert!(
+            body.contains(&format!("class=\"edge edge-{state}\"")),
+            "no {state} edge"
         );
     }
-    use sqlx::Connection as _;
-    let name = format!("broker_dashboard_bench_{}_{n}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(admin).await.expect("postgres");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
+    let (median, p95) = measure(&format!("{url}/network"), 100, "class=\"edge edge-").await;
+    println!(
+        "{backend}: network graph ({PACTICIPANTS} pacticipants, {INTEGRATIONS} integrations): median {median:.2} ms, p95 {p95:.2} ms (target < 50 ms; seeded in {:.1} s)",
+        seeded.as_secs_f64()
+    );
+}
+
+/// A new, empty database `name` on the PostgreSQL server `admin` names; its URL.
+async fn postgres_database(admin: &str, name: &str) -> String {
+    let admin_pool = sqlx::PgPool::connect(admin).await.expect("postgres");
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        .execute(&admin_pool)
         .await
         .expect("create database");
-    conn.close().await.ok();
-    let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
-    format!("{base}/{name}")
+    admin_pool.close().await;
+    match admin.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{name}"),
+        None => admin.to_string(),
+    }
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(async {
+    runtime.block_on(async {
         let dir = std::env::temp_dir().join(format!(
             "pact-broker-dashboard-bench-{}",
             std::process::id()
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        let postgres = std::env::var("PACT_BROKER_TEST_POSTGRES_URL")
-            .ok()
-            .filter(|u| !u.is_empty());
-        let backends: Vec<&'static str> = std::iter::once("sqlite")
-            .chain(postgres.as_ref().map(|_| "postgres"))
-            .collect();
-        for backend in backends {
-            for (n, scenario) in SCENARIOS.iter().enumerate() {
-                let database =
-                    fresh_database(backend, &dir, postgres.as_deref().unwrap_or(""), n).await;
-                let (url, broker) = start(&database).await;
-                let bench = Bench {
-                    backend,
-                    url,
-                    broker,
-                    client: reqwest::Client::new(),
-                };
-                scenario(&bench).await;
-                bench.broker.store().close().await;
-            }
+        index(
+            "sqlite",
+            &format!("sqlite://{}", dir.join("index.sqlite").display()),
+        )
+        .await;
+        network(
+            "sqlite",
+            &format!("sqlite://{}", dir.join("network.sqlite").display()),
+        )
+        .await;
+        if let Ok(admin) = std::env::var("PACT_BROKER_TEST_POSTGRES_URL") {
+            let database = format!("pact_dashboard_bench_{}", std::process::id());
+            let admin_pool = sqlx::PgPool::connect(&admin).await.expect("postgres");
+            sqlx::raw_sql(&format!("CREATE DATABASE {database}"))
+                .execute(&admin_pool)
+                .await
+                .expect("create database");
+            admin_pool.close().await;
+            let url = match admin.rsplit_once('/') {
+                Some((server, _)) => format!("{server}/{database}"),
+                None => admin.clone(),
+            };
+            index("postgres", &url).await;
+            let database = format!("pact_dashboard_network_bench_{}", std::process::id());
+            network("postgres", &postgres_database(&admin, &database).await).await;
+        } else {
+            println!("skipped PostgreSQL: set PACT_BROKER_TEST_POSTGRES_URL to measure it too");
         }
-        let _ = std::fs::remove_dir_all(&dir);
+        if std::env::var_os("KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     });
 }

@@ -96,6 +96,27 @@ impl AuthConfig {
     /// assert_eq!(auth.access(&headers, false), Ok(Access::ReadWrite));
     /// ```
     pub fn access(&self, headers: &HeaderMap, heartbeat: bool) -> Result<Access, Refusal> {
+        self.access_where(headers, heartbeat && self.public_heartbeat)
+    }
+
+    /// What the request's credentials allow at a URL that reading needs none for when
+    /// `public` (the heartbeat under `public_heartbeat`, the badges under public badge
+    /// access): without credentials it may read; wrong credentials are refused as
+    /// anywhere else.
+    ///
+    /// ```
+    /// use pact_broker::auth::{Access, AuthConfig, BasicUser, Refusal};
+    /// let auth = AuthConfig {
+    ///     read_write_user: Some(BasicUser { username: "ci".into(), password: "s3cret".into() }),
+    ///     ..AuthConfig::default()
+    /// };
+    /// let mut headers = warp::http::HeaderMap::new();
+    /// assert_eq!(auth.access_where(&headers, true), Ok(Access::Read));
+    /// assert_eq!(auth.access_where(&headers, false), Err(Refusal::Unauthenticated));
+    /// headers.insert("authorization", "Basic d3Jvbmc6d3Jvbmc=".parse().unwrap());
+    /// assert_eq!(auth.access_where(&headers, true), Err(Refusal::Unauthenticated));
+    /// ```
+    pub fn access_where(&self, headers: &HeaderMap, public: bool) -> Result<Access, Refusal> {
         if self.is_open() {
             return Ok(Access::ReadWrite);
         }
@@ -111,7 +132,7 @@ impl AuthConfig {
             // broker does: a client with a stale password learns it at once.
             return Err(Refusal::Unauthenticated);
         }
-        if self.allow_public_read || (heartbeat && self.public_heartbeat) {
+        if self.allow_public_read || public {
             return Ok(Access::Read);
         }
         Err(Refusal::Unauthenticated)

@@ -84,6 +84,10 @@ pub struct BrokerConfig {
     pub body_limit: usize,
     /// How webhooks are executed.
     pub webhooks: WebhookConfig,
+    /// `--enable-public-badge-access` (`PACT_BROKER_ENABLE_PUBLIC_BADGE_ACCESS`): the
+    /// badges need no credentials even when everything else does, so a README on a code
+    /// host can show them. Wrong credentials are still refused.
+    pub public_badges: bool,
 }
 
 impl Default for BrokerConfig {
@@ -94,6 +98,7 @@ impl Default for BrokerConfig {
             allow_dangerous_contract_modification: false,
             body_limit: DEFAULT_BODY_LIMIT,
             webhooks: WebhookConfig::default(),
+            public_badges: false,
         }
     }
 }

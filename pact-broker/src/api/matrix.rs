@@ -2,12 +2,14 @@
 //! `domain::query`, each selector is resolved to versions in storage, the target decides
 //! the versions of the other pacticipants of each integration, the rows are loaded filtered
 //! by those versions, and `domain::matrix` de-duplicates, ignores, filters and judges them.
+//! [`answer`] does all of that and [`details_of`] loads the shown versions' badges, so the
+//! dashboard's matrix and environments pages answer exactly as the API does.
 
 use super::links::link;
 use super::{ok, ApiError, Reply, Req};
 use crate::domain::matrix::{
-    dedupe, filter_success, mark_ignored, summarize, IgnoreResolution, Integration, MatrixFacts,
-    MatrixRow, SelectorResolution,
+    dedupe, filter_success, mark_ignored, summarize, EvaluatedRow, IgnoreResolution, Integration,
+    MatrixFacts, MatrixRow, SelectorResolution, Verdict,
 };
 use crate::domain::query::{
     parse_can_i_deploy_query, parse_matrix_query, unknown_environment_message,
@@ -106,7 +108,34 @@ async fn unknown_names(
     Ok((found, unique))
 }
 
-async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<Reply, ApiError> {
+/// One row of an answer to show, with what its links and badges need.
+pub(crate) struct ShownRow {
+    /// The row, and whether an ignore selector matched it.
+    pub row: EvaluatedRow,
+    /// The sha of its pact content (the verification result's href has it).
+    pub sha: String,
+    /// The consumer version's id, for its branches, tags and environments.
+    pub consumer_version_id: Option<i64>,
+    /// The verifying provider version's id, if verified.
+    pub provider_version_id: Option<i64>,
+}
+
+/// A matrix question answered: what `/matrix`, `/can-i-deploy` and the dashboard's
+/// matrix and environments pages all show, computed once.
+pub(crate) struct Answer {
+    /// The verdict over every row that counts (the `success[]` filter and the limit do
+    /// not change it).
+    pub verdict: Verdict,
+    /// The rows to show: filtered by `success[]`, newest first, at most the limit.
+    pub rows: Vec<ShownRow>,
+    /// How many rows the filter kept before the limit cut them, so a page can say so.
+    pub matched: usize,
+}
+
+/// Answers a parsed matrix question from storage: resolves the selectors and the target
+/// to versions, loads the rows of the integrations concerned, and applies the matrix
+/// rules. Unknown pacticipants and environments are a 400 with the Ruby broker's texts.
+pub(crate) async fn answer(b: &Broker, q: &MatrixQuery) -> Result<Answer, ApiError> {
     let (pacticipants, errors) = unknown_names(b, q).await?;
     if !errors.is_empty() {
         return Err(ApiError::BadRequest(json!(errors)));
@@ -268,40 +297,68 @@ async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<
         target: q.target.as_ref(),
     });
     let mut shown = filter_success(evaluated, &q.success);
+    let matched = shown.len();
     shown.truncate(q.effective_limit());
+    let rows = shown
+        .into_iter()
+        .map(|r| {
+            let (sha, consumer_version_id, provider_version_id) = extra
+                .get(&key(&r.row))
+                .map(|(s, c, p)| (s.clone(), Some(*c), *p))
+                .unwrap_or_default();
+            ShownRow {
+                row: r,
+                sha,
+                consumer_version_id,
+                provider_version_id,
+            }
+        })
+        .collect();
+    Ok(Answer {
+        verdict,
+        rows,
+        matched,
+    })
+}
 
-    // The rendering, with the shown versions' branches, tags and environments.
-    let mut version_ids: Vec<i64> = Vec::new();
-    for r in &shown {
-        if let Some((_, cv, pv)) = extra.get(&key(&r.row)) {
-            version_ids.push(*cv);
-            version_ids.extend(pv);
-        }
-    }
+/// The branches, tags and environments of the versions in `rows`, by version id: one
+/// read for all of them.
+pub(crate) async fn details_of(
+    b: &Broker,
+    rows: &[ShownRow],
+) -> Result<HashMap<i64, VersionDetails>, ApiError> {
+    let mut version_ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| {
+            r.consumer_version_id
+                .into_iter()
+                .chain(r.provider_version_id)
+        })
+        .collect();
     version_ids.sort_unstable();
     version_ids.dedup();
-    let details: HashMap<i64, VersionDetails> = b
-        .store
+    Ok(b.store
         .version_details(&version_ids)
         .await?
         .into_iter()
         .map(|d| (d.id, d))
-        .collect();
-    let matrix: Vec<Value> = shown
+        .collect())
+}
+
+async fn evaluate(b: &Broker, req: &Req, q: &MatrixQuery, path: &str) -> Result<Reply, ApiError> {
+    let Answer { verdict, rows, .. } = answer(b, q).await?;
+    let details = details_of(b, &rows).await?;
+    let matrix: Vec<Value> = rows
         .iter()
         .map(|r| {
-            let (sha, cv, pv) = extra
-                .get(&key(&r.row))
-                .map(|(s, c, p)| (s.as_str(), Some(*c), *p))
-                .unwrap_or(("", None, None));
             let mut row = row_json(
                 req,
-                &r.row,
-                sha,
-                cv.and_then(|id| details.get(&id)),
-                pv.and_then(|id| details.get(&id)),
+                &r.row.row,
+                &r.sha,
+                r.consumer_version_id.and_then(|id| details.get(&id)),
+                r.provider_version_id.and_then(|id| details.get(&id)),
             );
-            if r.ignored {
+            if r.row.ignored {
                 row["ignored"] = json!(true);
             }
             row

@@ -10,7 +10,7 @@ mod environments;
 mod for_verification;
 mod index;
 pub(crate) mod links;
-mod matrix;
+pub(crate) mod matrix;
 mod pacticipants;
 mod pacts;
 mod publish;
@@ -220,7 +220,11 @@ pub(crate) fn no_content() -> Result<Reply, ApiError> {
 /// Answers one request: authorises it, routes it, and turns refusals into replies.
 pub(crate) async fn handle(broker: &Broker, req: Req) -> Reply {
     let heartbeat = req.segments == ["diagnostic", "status", "heartbeat"];
-    let access = match broker.config.auth.access(&req.headers, heartbeat) {
+    let auth = &broker.config.auth;
+    let public = (heartbeat && auth.public_heartbeat)
+        || (broker.config.public_badges
+            && crate::ui::badge::is_badge_path(&req.method, &req.segments));
+    let access = match auth.access_where(&req.headers, public) {
         Ok(access) => access,
         Err(crate::auth::Refusal::Unauthenticated) => return ApiError::Unauthorized.reply(),
     };

@@ -227,6 +227,15 @@ impl MatrixQuery {
     pub fn effective_limit(&self) -> usize {
         self.limit.unwrap_or(DEFAULT_MATRIX_LIMIT)
     }
+
+    /// Whether the query asks can-i-deploy's question, so that its `deployable` answer
+    /// means something: every selector names versions (a number, latest, a tag, a branch,
+    /// the main branch or an environment), as every selector `can-i-deploy` sends does. A
+    /// selector with only a name browses all of a pacticipant's versions, and the verdict
+    /// over all of them answers no question anyone asked.
+    pub fn asks_can_i_deploy(&self) -> bool {
+        !self.selectors.is_empty() && self.selectors.iter().all(|s| !s.only_pacticipant_name())
+    }
 }
 
 /// Why a matrix query cannot be answered; rendered as `400 {"errors": [...]}`, the shape the
@@ -384,16 +393,10 @@ pub fn parse_matrix_query(raw: &str) -> Result<MatrixQuery, MatrixQueryErrors> {
         None
     };
 
-    let limit = match option_value(&pairs, "limit") {
-        None => None,
-        Some(value) => match value.trim().parse::<usize>() {
-            Ok(n) if n >= 1 => Some(n),
-            _ => {
-                messages.push("The limit must be 1 or greater.".into());
-                None
-            }
-        },
-    };
+    let limit = parse_limit(option_value(&pairs, "limit")).unwrap_or_else(|message| {
+        messages.push(message);
+        None
+    });
 
     let success = values_of(&pairs, "success")
         .into_iter()
@@ -417,6 +420,19 @@ pub fn parse_matrix_query(raw: &str) -> Result<MatrixQuery, MatrixQueryErrors> {
         success,
         limit,
     })
+}
+
+/// Reads a `limit` value (`None` when absent): a whole number of 1 or more, else the
+/// Ruby broker's message. Shared with the dashboard, whose default matrix takes a limit
+/// without any selector.
+pub fn parse_limit(value: Option<&str>) -> Result<Option<usize>, String> {
+    match value {
+        None => Ok(None),
+        Some(value) => match value.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err("The limit must be 1 or greater.".into()),
+        },
+    }
 }
 
 /// Pairs `q[][k]` values by position when the query was written key-sorted (see
@@ -808,5 +824,30 @@ mod tests {
             "Environment with name 'prod' does not exist"
         );
         assert_eq!(LatestBy::parse("other"), None);
+    }
+
+    #[test]
+    fn a_question_names_versions_of_every_selector() {
+        let asks = |raw: &str| parse_matrix_query(raw).unwrap().asks_can_i_deploy();
+        assert!(asks(
+            "q[][pacticipant]=Web&q[][version]=1&latestby=cvp&environment=prod"
+        ));
+        assert!(asks(
+            "q[][pacticipant]=Web&q[][version]=2&q[][pacticipant]=API&q[][latest]=true"
+        ));
+        assert!(asks(
+            "q[][pacticipant]=Web&q[][branch]=main&mainBranch=true"
+        ));
+        assert!(!asks("q[][pacticipant]=Web&q[][pacticipant]=API"));
+        assert!(!asks(
+            "q[][pacticipant]=Web&q[][version]=1&q[][pacticipant]=API"
+        ));
+        assert!(!MatrixQuery::default().asks_can_i_deploy());
+        assert_eq!(parse_limit(None), Ok(None));
+        assert_eq!(parse_limit(Some(" 7 ")), Ok(Some(7)));
+        assert_eq!(
+            parse_limit(Some("0")),
+            Err("The limit must be 1 or greater.".to_string())
+        );
     }
 }

@@ -234,6 +234,9 @@ pub mod sqlite {
     include!("repo/for_verification.rs");
     include!("repo/matrix.rs");
     include!("repo/dashboard.rs");
+    include!("repo/latest_versions.rs");
+    include!("repo/pact_page.rs");
+    include!("repo/badges.rs");
 
     impl Repo {
         /// Opens (creating it if missing) the SQLite file that `url` names, in WAL mode with
@@ -310,6 +313,9 @@ pub mod postgres {
     include!("repo/for_verification.rs");
     include!("repo/matrix.rs");
     include!("repo/dashboard.rs");
+    include!("repo/latest_versions.rs");
+    include!("repo/pact_page.rs");
+    include!("repo/badges.rs");
 
     impl Repo {
         /// Connects to the PostgreSQL database that `url` names and brings its schema up to
@@ -576,4 +582,28 @@ operations! {
     /// with its latest verification and what its verification state is decided from, by
     /// consumer and provider name.
     fn integration_summaries(&self, tag: Option<&str>) -> Vec<IntegrationSummary>;
+    /// The latest version of each of these pacticipants and of its main branch, in the
+    /// order given (a pacticipant that does not exist is left out): what the environments
+    /// page asks can-i-deploy about, in one read for a whole page.
+    fn latest_versions_of(&self, pacticipant_ids: &[i64]) -> Vec<LatestVersions>;
+}
+
+// The pact page.
+operations! {
+    /// The verifications of the content `sha` between the two, the newest of each provider
+    /// version, newest first, at most `limit`: what the pact page lists under the pact.
+    fn verifications_of_content(&self, provider: &str, consumer: &str, sha: &str, limit: i64) -> Vec<VerificationRecord>;
+    /// The pact of the newest consumer version older than the version with id
+    /// `before_version_id` that published one for this provider: what the pact page
+    /// compares against to show what changed.
+    fn previous_pact(&self, provider: &str, consumer: &str, before_version_id: i64) -> Option<PactRecord>;
+}
+
+// The matrix badge's read.
+operations! {
+    /// The latest verification, by a provider version tagged `provider_tag`, of a content
+    /// that a consumer version tagged `consumer_tag` published: its content sha and whether
+    /// it succeeded. Newest consumer version first, then newest provider version: the
+    /// matrix badge's "how does the tagged consumer stand with the tagged provider".
+    fn latest_tagged_verification(&self, provider: &str, consumer: &str, consumer_tag: &str, provider_tag: &str) -> Option<(String, bool)>;
 }

@@ -109,3 +109,14 @@ pub struct VerificationSummary {
     /// The build that verified, when given.
     pub build_url: Option<String>,
 }
+
+/// The versions of one pacticipant the environments page asks can-i-deploy about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LatestVersions {
+    /// The pacticipant's id.
+    pub pacticipant_id: i64,
+    /// Its latest version, if it has any.
+    pub latest: Option<VersionRef>,
+    /// The latest version of its main branch, when it has a main branch with a version.
+    pub main_branch: Option<VersionRef>,
+}

@@ -7,9 +7,16 @@
 //! broker serves itself: no script, no font, no image from anywhere else (the
 //! `Content-Security-Policy` of every page says so to the browser too).
 
+pub(crate) mod badge;
+mod environments;
 mod graph;
 mod index;
+mod matrix;
 mod network;
+mod pact;
+mod pact_diff;
+mod pact_view;
+mod test_results;
 mod time;
 
 use crate::api::{ApiError, Reply, Req};
@@ -74,8 +81,27 @@ pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiErro
     // One line a page; pages answer browsers only, so the API keeps its URLs.
     match s.as_slice() {
         ["ui", "style.css"] => Some(Ok(asset("text/css; charset=utf-8", STYLESHEET))),
+        // Badges are images whatever the client accepts.
+        _ if badge::is_badge_path(&req.method, &req.segments) => {
+            Some(Ok(badge::answer(b, req).await))
+        }
         _ if !html => None,
         [] => Some(index::get(b, req).await),
+        ["matrix"] => Some(matrix::page(b, req).await),
+        ["matrix", "provider", p, "consumer", c] => Some(matrix::pair(b, req, p, c).await),
+        ["environments"] => Some(environments::page(b, req).await),
+        ["pacts", "provider", p, "consumer", c, "version", v] => {
+            Some(pact::for_version(b, req, p, c, v).await)
+        }
+        ["pacts", "provider", p, "consumer", c, "latest"] => {
+            Some(pact::latest(b, req, p, c, None).await)
+        }
+        ["pacts", "provider", p, "consumer", c, "latest", tag] => {
+            Some(pact::latest(b, req, p, c, Some(tag)).await)
+        }
+        ["pacts", "provider", p, "consumer", c, "pact-version", sha] => {
+            Some(pact::by_sha(b, req, p, c, sha).await)
+        }
         ["network"] => Some(network::whole(b, req).await),
         ["pacticipants", p, "network"] => Some(network::of_pacticipant(b, req, p).await),
         _ => None,

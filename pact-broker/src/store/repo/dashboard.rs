@@ -1,22 +1,27 @@
 // The dashboard's reads: every integration's latest pact with its verification state, in
-// four statements whatever the number of integrations (the index renders 500 integrations
-// of 100 versions each in well under 50 ms).
+// four statements whatever the number of integrations and versions.
 
 impl Repo {
     pub(crate) async fn integration_summaries(&self, tag: Option<&str>) -> Result<Vec<IntegrationSummary>> {
         let mut conn = self.pool.acquire().await?;
         // The latest publication of each integration (by consumer version order), or the
-        // latest of a consumer version with `tag`.
-        let tag_join = if tag.is_some() {
-            " JOIN tags t ON t.version_id = pp.consumer_version_id AND t.name = $1"
+        // latest of a consumer version with `tag`: a walk back over the consumer's versions
+        // (`versions_by_pacticipant`) that stops at the first one that published for the
+        // provider, where grouping every publication took 25 ms for 50,000 of them.
+        let tag_clause = if tag.is_some() {
+            " AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = v.id AND t.name = $1)"
         } else {
             ""
         };
         let latest = format!(
-            "WITH latest AS ( \
-                 SELECT v.pacticipant_id AS consumer_id, pp.provider_id, MAX(pp.consumer_version_id) AS cv \
-                 FROM pact_publications pp JOIN versions v ON v.id = pp.consumer_version_id{tag_join} \
-                 GROUP BY v.pacticipant_id, pp.provider_id) \
+            "WITH integrations AS (SELECT DISTINCT consumer_id, provider_id FROM pact_contents), \
+             latest AS ( \
+                 SELECT i.consumer_id, i.provider_id, \
+                        (SELECT v.id FROM versions v WHERE v.pacticipant_id = i.consumer_id \
+                             AND EXISTS (SELECT 1 FROM pact_publications pp \
+                                 WHERE pp.consumer_version_id = v.id AND pp.provider_id = i.provider_id){tag_clause} \
+                         ORDER BY v.id DESC LIMIT 1) AS cv \
+                 FROM integrations i) \
              SELECT l.consumer_id, c.name, l.provider_id, p.name, cv.id, cv.number, \
                     pc.id, pc.sha, pp.updated_at \
              FROM latest l \
