@@ -260,7 +260,10 @@ fn the_dashboard_shows_green_red_and_why_in_a_real_browser() {
         failing.contains("Expected 'down' (String) to be equal to 'up' (String)"),
         "the mismatch text: {failing}"
     );
-    assert!(failing.contains(&second), "the provider version that failed: {failing}");
+    assert!(
+        failing.contains(&second),
+        "the provider version that failed: {failing}"
+    );
 
     println!("screenshots in {}", shots.display());
     drop(broker);

@@ -5,7 +5,7 @@
 //!
 //! `cargo bench -p pact-broker --bench dashboard`
 
-#[path = "large_broker.rs"]
+#[path = "support/large_broker.rs"]
 mod large_broker;
 
 use pact_broker::store::Store;

@@ -580,8 +580,9 @@ operations! {
     fn version_details(&self, version_ids: &[i64]) -> Vec<VersionDetails>;
     /// Every integration's latest pact (or the latest of a consumer version with `tag`),
     /// with its latest verification and what its verification state is decided from, by
-    /// consumer and provider name.
-    fn integration_summaries(&self, tag: Option<&str>) -> Vec<IntegrationSummary>;
+    /// consumer and provider name; only the integration of `pair` (consumer, provider)
+    /// when given.
+    fn integration_summaries(&self, tag: Option<&str>, pair: Option<(&str, &str)>) -> Vec<IntegrationSummary>;
     /// The latest version of each of these pacticipants and of its main branch, in the
     /// order given (a pacticipant that does not exist is left out): what the environments
     /// page asks can-i-deploy about, in one read for a whole page.

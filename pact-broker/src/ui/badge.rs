@@ -498,7 +498,10 @@ async fn badge(
             consumer,
             tag,
         } => {
-            let summaries = b.store().integration_summaries(tag).await?;
+            let summaries = b
+                .store()
+                .integration_summaries(tag, Some((consumer, provider)))
+                .await?;
             let found = summaries
                 .iter()
                 .find(|s| s.integration.consumer == consumer && s.integration.provider == provider);

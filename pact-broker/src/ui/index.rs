@@ -301,7 +301,7 @@ struct IndexPage<'a> {
 pub(crate) async fn get(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
     let q = IndexQuery::parse(&req.query)?;
     let (summaries, webhooks) = futures_util::future::try_join(
-        b.store.integration_summaries(None),
+        b.store.integration_summaries(None, None),
         b.store.latest_webhook_statuses(),
     )
     .await?;

@@ -134,7 +134,7 @@ async fn latest_of_every_integration(
     let limit = parse_limit(given)
         .map_err(|m| naming_parameters(vec![m], None))?
         .unwrap_or(DEFAULT_MATRIX_LIMIT);
-    let mut summaries = b.store.integration_summaries(None).await?;
+    let mut summaries = b.store.integration_summaries(None, None).await?;
     let total = summaries.len();
     summaries.truncate(limit);
     let mut ids: Vec<i64> = summaries

@@ -220,6 +220,51 @@ impl<'a> Nav<'a> {
 mod tests {
     use super::*;
 
+    /// The value of a `--name: #rrggbb` custom property of the stylesheet, as RGB.
+    fn colour(name: &str) -> [f64; 3] {
+        let at = STYLESHEET
+            .find(&format!("--{name}: #"))
+            .unwrap_or_else(|| panic!("no --{name}"));
+        let hex = &STYLESHEET[at + name.len() + 5..at + name.len() + 11];
+        let c = |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        [c(0), c(2), c(4)]
+    }
+
+    /// WCAG 2's contrast ratio of two colours.
+    fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+        let luminance = |c: [f64; 3]| {
+            let l = |v: f64| {
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * l(c[0]) + 0.7152 * l(c[1]) + 0.0722 * l(c[2])
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn state_colours_pass_wcag_aa_against_their_text() {
+        let white = [1.0, 1.0, 1.0];
+        // `.state` is white text on the state colour, but `.state-changed` is --fg on yellow.
+        for (state, text) in [
+            ("verified", white),
+            ("failed", white),
+            ("unverified", white),
+            ("changed", colour("fg")),
+        ] {
+            let ratio = contrast(colour(state), text);
+            assert!(ratio >= 4.5, "--{state}: {ratio:.2}:1");
+        }
+        for name in ["fg", "muted", "link"] {
+            let ratio = contrast(colour(name), colour("bg"));
+            assert!(ratio >= 4.5, "--{name} on --bg: {ratio:.2}:1");
+        }
+    }
+
     fn accept(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
         h.insert(ACCEPT, HeaderValue::from_str(value).unwrap());

@@ -2,7 +2,11 @@
 // four statements whatever the number of integrations and versions.
 
 impl Repo {
-    pub(crate) async fn integration_summaries(&self, tag: Option<&str>) -> Result<Vec<IntegrationSummary>> {
+    pub(crate) async fn integration_summaries(
+        &self,
+        tag: Option<&str>,
+        pair: Option<(&str, &str)>,
+    ) -> Result<Vec<IntegrationSummary>> {
         let mut conn = self.pool.acquire().await?;
         // The latest publication of each integration (by consumer version order), or the
         // latest of a consumer version with `tag`: a walk back over the consumer's versions
@@ -13,8 +17,19 @@ impl Repo {
         } else {
             ""
         };
+        let first_name = if tag.is_some() { 2 } else { 1 };
+        let integrations = if pair.is_some() {
+            format!(
+                "SELECT DISTINCT pc.consumer_id, pc.provider_id FROM pact_contents pc \
+                 JOIN pacticipants c ON c.id = pc.consumer_id JOIN pacticipants p ON p.id = pc.provider_id \
+                 WHERE c.name = ${first_name} AND p.name = ${}",
+                first_name + 1
+            )
+        } else {
+            "SELECT DISTINCT consumer_id, provider_id FROM pact_contents".to_string()
+        };
         let latest = format!(
-            "WITH integrations AS (SELECT DISTINCT consumer_id, provider_id FROM pact_contents), \
+            "WITH integrations AS ({integrations}), \
              latest AS ( \
                  SELECT i.consumer_id, i.provider_id, \
                         (SELECT v.id FROM versions v WHERE v.pacticipant_id = i.consumer_id \
@@ -35,6 +50,9 @@ impl Repo {
         let mut query = sqlx::query(&latest);
         if let Some(tag) = tag {
             query = query.bind(tag);
+        }
+        if let Some((consumer, provider)) = pair {
+            query = query.bind(consumer).bind(provider);
         }
         let mut content_ids = Vec::new();
         let mut summaries = Vec::new();
@@ -102,9 +120,16 @@ impl Repo {
             .enumerate()
             .map(|(i, s)| ((s.integration.consumer_id, s.integration.provider_id), i))
             .collect();
-        let ever = "SELECT DISTINCT pc.consumer_id, pc.provider_id FROM pact_contents pc \
-             WHERE EXISTS (SELECT 1 FROM verifications ve WHERE ve.pact_content_id = pc.id AND ve.success)";
-        for row in sqlx::query(ever).fetch_all(&mut *conn).await? {
+        let consumers: Vec<i64> = summaries.iter().map(|s| s.integration.consumer_id).collect();
+        let providers: Vec<i64> = summaries.iter().map(|s| s.integration.provider_id).collect();
+        let ever = format!(
+            "SELECT DISTINCT pc.consumer_id, pc.provider_id FROM pact_contents pc \
+             WHERE pc.consumer_id IN ({}) AND pc.provider_id IN ({}) \
+               AND EXISTS (SELECT 1 FROM verifications ve WHERE ve.pact_content_id = pc.id AND ve.success)",
+            id_list(&consumers),
+            id_list(&providers)
+        );
+        for row in sqlx::query(&ever).persistent(false).fetch_all(&mut *conn).await? {
             let key = (row.try_get::<i64, _>(0)?, row.try_get::<i64, _>(1)?);
             if let Some(&i) = integrations.get(&key) {
                 summaries[i].facts.earlier_content_succeeded = true;

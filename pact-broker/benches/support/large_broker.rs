@@ -2,14 +2,13 @@
 //! publishing 50,000 pacts through the API would take minutes of the bench's time to
 //! measure a page that reads them in milliseconds.
 //!
-//! Included by path from `benches/dashboard.rs`.
+//! Included by path from `benches/dashboard.rs` (a folder of its own, so cargo does not
+//! take it for a bench target).
 
 /// Writes `consumers × providers` integrations into the (migrated, empty) database at
 /// `url`: each consumer has `versions` versions on `main`, each publishing a pact for each
 /// provider whose content changes every 10 versions; every content is verified by two
 /// provider versions, and the latest content of one integration in seven fails.
-// The loops' indices name the consumer, provider and version in several tables at once.
-#[allow(clippy::needless_range_loop)]
 pub async fn seed(url: &str, consumers: usize, providers: usize, versions: usize) {
     let now = "2026-12-01T09:00:00.000000Z";
     let mut sql = Vec::new();
@@ -74,8 +73,8 @@ pub async fn seed(url: &str, consumers: usize, providers: usize, versions: usize
     // Contents, publications and verifications.
     let (mut contents, mut publications, mut verifications) = (Vec::new(), Vec::new(), Vec::new());
     let (mut content_id, mut verification_id) = (1, 1);
-    for c in 0..consumers {
-        for p in 0..providers {
+    for (c, versions_of_c) in consumer_version.iter().enumerate() {
+        for (p, verifiers) in provider_versions.iter().enumerate() {
             let generations = versions.div_ceil(10);
             for g in 0..generations {
                 let body = format!(
@@ -88,15 +87,14 @@ pub async fn seed(url: &str, consumers: usize, providers: usize, versions: usize
                     consumer_id(c),
                     p + 1
                 ));
-                for v in g * 10..((g + 1) * 10).min(versions) {
+                for version_id in versions_of_c.iter().skip(g * 10).take(10) {
                     publications.push(format!(
-                        "({}, {}, {content_id}, '{now}', '{now}')",
-                        consumer_version[c][v],
+                        "({version_id}, {}, {content_id}, '{now}', '{now}')",
                         p + 1
                     ));
                 }
                 let latest = g + 1 == generations;
-                for (k, pv) in provider_versions[p].iter().enumerate() {
+                for (k, pv) in verifiers.iter().enumerate() {
                     let success = !(latest && k == 1 && (c * providers + p).is_multiple_of(7));
                     verifications.push(format!(
                         "({verification_id}, {content_id}, {pv}, {success}, '{{\"success\":{success}}}', '{now}')"
