@@ -137,7 +137,7 @@ fn view<'a>(
 
 /// `GET /network` for a browser: every integration.
 pub(crate) async fn whole(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
-    let summaries = b.store.integration_summaries(None).await?;
+    let summaries = b.store.integration_summaries(None, None).await?;
     page(&view(req, &summaries, None))
 }
 
@@ -145,7 +145,7 @@ pub(crate) async fn whole(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
 /// its integrations with them (not theirs with each other). A pacticipant without pacts
 /// has a page with itself alone; an unknown one is a 404.
 pub(crate) async fn of_pacticipant(b: &Broker, req: &Req, name: &str) -> Result<Reply, ApiError> {
-    let mut summaries = b.store.integration_summaries(None).await?;
+    let mut summaries = b.store.integration_summaries(None, None).await?;
     summaries.retain(|s| s.integration.consumer == name || s.integration.provider == name);
     if summaries.is_empty() && b.store.pacticipant(name).await?.is_none() {
         return Err(ApiError::NotFound(format!(
