@@ -265,6 +265,34 @@ fn the_dashboard_shows_green_red_and_why_in_a_real_browser() {
         "the provider version that failed: {failing}"
     );
 
+    // The network graph: both edges, each in its state's colour, linking to its pact.
+    let network = &doms["network"];
+    assert!(network.contains("<svg"), "the graph is inline: {network}");
+    for (consumer, state, colour) in [
+        ("Consumer", "verified", "#1a7f37"),
+        ("Monitor", "failed", "#c62828"),
+    ] {
+        let start = format!(
+            "class=\"edge edge-{state}\" data-consumer=\"{consumer}\" data-provider=\"Provider\""
+        );
+        let at = network
+            .find(&start)
+            .unwrap_or_else(|| panic!("no {state} edge from {consumer}: {network}"));
+        let edge = &network[at..at + network[at..].find("</a>").unwrap()];
+        assert!(
+            edge.contains(&format!("<title>{consumer} → Provider: {state}</title>")),
+            "{edge}"
+        );
+        assert!(edge.contains(&format!("stroke=\"{colour}\"")), "{edge}");
+        let link = &network[..at];
+        assert!(
+            link.ends_with(&format!(
+                "href=\"{url}/pacts/provider/Provider/consumer/{consumer}/latest\" "
+            )),
+            "the edge links to its pact"
+        );
+    }
+
     println!("screenshots in {}", shots.display());
     drop(broker);
     let _ = std::fs::remove_dir_all(&work);
