@@ -12,7 +12,7 @@ mod index;
 pub(crate) mod links;
 pub(crate) mod matrix;
 mod pacticipants;
-mod pacts;
+pub(crate) mod pacts;
 mod publish;
 mod verification_results;
 mod webhook_triggers;

@@ -65,8 +65,41 @@ pub(super) fn pact_json_at(
     Ok(pact)
 }
 
-fn not_found(provider: &str, consumer: &str, what: &str) -> ApiError {
-    ApiError::NotFound(format!("No pact between {consumer} and {provider} {what}"))
+/// Which pact between a consumer and a provider a URL names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PactAt<'a> {
+    /// `…/version/{v}`: what a consumer version published.
+    Version(&'a str),
+    /// `…/latest[/{tag}]`: the latest, or the latest of a version with the tag.
+    Latest(Option<&'a str>),
+    /// `…/pact-version/{sha}`: the latest publication of a content.
+    Sha(&'a str),
+}
+
+/// The pact a URL names, for the API and the pact page alike; a 404 naming what is missing.
+pub(crate) async fn find(
+    b: &Broker,
+    provider: &str,
+    consumer: &str,
+    at: PactAt<'_>,
+) -> Result<PactRecord, ApiError> {
+    let (found, what) = match at {
+        PactAt::Version(v) => (
+            b.store.pact_for_version(provider, consumer, v).await?,
+            format!("for version {v}"),
+        ),
+        PactAt::Latest(tag) => (
+            b.store.latest_pact(provider, consumer, tag).await?,
+            tag.map_or_else(|| "exists".to_string(), |t| format!("with tag {t}")),
+        ),
+        PactAt::Sha(sha) => (
+            b.store.pact_by_sha(provider, consumer, sha).await?,
+            format!("has the content {sha}"),
+        ),
+    };
+    found.ok_or_else(|| {
+        ApiError::NotFound(format!("No pact between {consumer} and {provider} {what}"))
+    })
 }
 
 fn pact_reply(req: &Req, r: &PactRecord, metadata: Option<&str>) -> Result<Reply, ApiError> {
@@ -84,11 +117,7 @@ pub(super) async fn for_version(
     consumer: &str,
     version: &str,
 ) -> Result<Reply, ApiError> {
-    let record = b
-        .store
-        .pact_for_version(provider, consumer, version)
-        .await?
-        .ok_or_else(|| not_found(provider, consumer, &format!("for version {version}")))?;
+    let record = find(b, provider, consumer, PactAt::Version(version)).await?;
     pact_reply(req, &record, None)
 }
 
@@ -99,14 +128,7 @@ pub(super) async fn latest(
     consumer: &str,
     tag: Option<&str>,
 ) -> Result<Reply, ApiError> {
-    let record = b
-        .store
-        .latest_pact(provider, consumer, tag)
-        .await?
-        .ok_or_else(|| match tag {
-            Some(tag) => not_found(provider, consumer, &format!("with tag {tag}")),
-            None => not_found(provider, consumer, "exists"),
-        })?;
+    let record = find(b, provider, consumer, PactAt::Latest(tag)).await?;
     pact_reply(req, &record, None)
 }
 
@@ -117,11 +139,7 @@ pub(super) async fn by_sha(
     consumer: &str,
     sha: &str,
 ) -> Result<Reply, ApiError> {
-    let record = b
-        .store
-        .pact_by_sha(provider, consumer, sha)
-        .await?
-        .ok_or_else(|| not_found(provider, consumer, &format!("has the content {sha}")))?;
+    let record = find(b, provider, consumer, PactAt::Sha(sha)).await?;
     let metadata = match req.segments.as_slice() {
         [.., m, meta] if m == "metadata" => Some(meta.as_str()),
         _ => None,

@@ -13,6 +13,7 @@
 //! Under `PACT_BROKER_ENABLE_PUBLIC_BADGE_ACCESS` they are the only URLs readable without
 //! credentials ([`is_badge_path`]).
 
+use super::xml_escape;
 use crate::api::{ApiError, Reply, Req};
 use crate::domain::matrix::Verdict;
 use crate::domain::query::{parse_query_pairs, LatestBy, MatrixQuery, MatrixSelector, Target};
@@ -97,7 +98,7 @@ impl Badge {
         let label_width = label_text + 2 * PADDING;
         let message_width = message_text + 2 * PADDING;
         let width = label_width + message_width;
-        let title = escape(&format!("{}: {}", self.label, self.message));
+        let title = xml_escape(&format!("{}: {}", self.label, self.message));
         let label = text(&self.label, label_width, 0, label_text);
         let message = text(&self.message, message_width, label_width, message_text);
         let colour = self.colour.hex();
@@ -126,33 +127,13 @@ impl Badge {
 fn text(content: &str, width: u32, x: u32, text_width: u32) -> String {
     let centre = x * 10 + width * 5;
     let length = text_width * 10;
-    let t = escape(content);
+    let t = xml_escape(content);
     format!(
         "<text aria-hidden=\"true\" x=\"{centre}\" y=\"150\" fill=\"#010101\" \
          fill-opacity=\".3\" transform=\"scale(.1)\" textLength=\"{length}\">{t}</text>\
          <text x=\"{centre}\" y=\"140\" transform=\"scale(.1)\" fill=\"#fff\" \
          textLength=\"{length}\">{t}</text>"
     )
-}
-
-/// `s` safe as XML text and as a quoted attribute value. Characters XML forbids even
-/// escaped (most control characters) become U+FFFD, so a name with one still gives a
-/// well-formed badge.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The advance widths of ASCII `' '..='~'` in Verdana at 11 px, in hundredths of a pixel:

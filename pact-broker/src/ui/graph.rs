@@ -13,6 +13,7 @@
 //!
 //! Everything here is pure: [`layout`] is geometry from sizes and edges, [`svg`] the text.
 
+use super::xml_escape;
 use crate::domain::status::VerificationState;
 use std::fmt::Write as _;
 
@@ -779,22 +780,6 @@ fn fit_in_order(row: &[usize], desired: &[f64], sep: &dyn Fn(usize, usize) -> f6
         .collect()
 }
 
-/// `text` escaped for SVG (XML) text and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A coordinate as short text: whole numbers without decimals, others with one.
 fn num(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
@@ -863,7 +848,7 @@ pub(crate) fn svg(graph: &Graph) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"network\" viewBox=\"0 0 {w} {h}\" \
          width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{TITLE_ID}\">\
          <title id=\"{TITLE_ID}\">{}</title><defs>",
-        escape(&graph.title),
+        xml_escape(&graph.title),
         w = num(l.width),
         h = num(l.height),
     );
@@ -902,10 +887,10 @@ pub(crate) fn svg(graph: &Graph) -> String {
              <title>{c} \u{2192} {p}: {label}</title>\
              <path d=\"{d}\" stroke=\"{colour}\"{dashed} marker-end=\"url(#net-arrow-{slug})\"/>\
              <path d=\"{d}\" stroke=\"#ffffff\" stroke-opacity=\"0\" stroke-width=\"9\"/></a>",
-            href = escape(&edge.href),
+            href = xml_escape(&edge.href),
             slug = edge.state.slug(),
-            c = escape(consumer),
-            p = escape(provider),
+            c = xml_escape(consumer),
+            p = xml_escape(provider),
             label = edge.state.label(),
             colour = colour(edge.state),
         );
@@ -921,20 +906,20 @@ pub(crate) fn svg(graph: &Graph) -> String {
         } else {
             ("#f6f8fa", "#57606a", "1")
         };
-        let name = escape(&node.name);
+        let name = xml_escape(&node.name);
         let _ = write!(
             out,
             "<a href=\"{}\" class=\"node\" data-name=\"{name}\"><title>{name}</title>\
              <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>\
              <text x=\"{}\" y=\"{}\" dominant-baseline=\"central\">{}</text></a>",
-            escape(&node.href),
+            xml_escape(&node.href),
             num(b.x),
             num(b.y),
             num(b.w),
             num(b.h),
             num(b.x + PAD_X),
             num(b.y + b.h / 2.0),
-            escape(&label(&node.name)),
+            xml_escape(&label(&node.name)),
         );
     }
     out.push_str("</g></svg>");

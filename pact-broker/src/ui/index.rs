@@ -324,21 +324,7 @@ pub(crate) async fn get(b: &Broker, req: &Req) -> Result<Reply, ApiError> {
         .collect();
     let (rows, total) = select(rows, &q);
     // Badges for this page's versions only: one read whatever the broker's size.
-    let mut ids: Vec<i64> = rows.iter().map(|r| r.summary.consumer_version.id).collect();
-    ids.extend(
-        rows.iter()
-            .filter_map(|r| r.summary.latest_verification.as_ref())
-            .map(|v| v.provider_version.id),
-    );
-    ids.sort_unstable();
-    ids.dedup();
-    let details: HashMap<i64, VersionDetails> = b
-        .store
-        .version_details(&ids)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
+    let details = super::version_details_of(b, rows.iter().map(|r| &r.summary)).await?;
     let now = crate::store::now();
     let l = req.links();
     let views = rows

@@ -137,25 +137,7 @@ async fn latest_of_every_integration(
     let mut summaries = b.store.integration_summaries(None, None).await?;
     let total = summaries.len();
     summaries.truncate(limit);
-    let mut ids: Vec<i64> = summaries
-        .iter()
-        .flat_map(|s| {
-            std::iter::once(s.consumer_version.id).chain(
-                s.latest_verification
-                    .as_ref()
-                    .map(|v| v.provider_version.id),
-            )
-        })
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let details: HashMap<i64, VersionDetails> = b
-        .store
-        .version_details(&ids)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
+    let details = super::version_details_of(b, &summaries).await?;
     let nav = Nav::new(req, "matrix");
     let now = crate::store::now();
     let rows: Vec<RowView> = summaries

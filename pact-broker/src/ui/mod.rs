@@ -19,6 +19,7 @@ mod pact_view;
 mod test_results;
 mod time;
 
+use crate::api::pacts::PactAt;
 use crate::api::{ApiError, Reply, Req};
 use crate::Broker;
 use askama::Template;
@@ -91,16 +92,16 @@ pub(crate) async fn route(b: &Broker, req: &Req) -> Option<Result<Reply, ApiErro
         ["matrix", "provider", p, "consumer", c] => Some(matrix::pair(b, req, p, c).await),
         ["environments"] => Some(environments::page(b, req).await),
         ["pacts", "provider", p, "consumer", c, "version", v] => {
-            Some(pact::for_version(b, req, p, c, v).await)
+            Some(pact::get(b, req, p, c, PactAt::Version(v)).await)
         }
         ["pacts", "provider", p, "consumer", c, "latest"] => {
-            Some(pact::latest(b, req, p, c, None).await)
+            Some(pact::get(b, req, p, c, PactAt::Latest(None)).await)
         }
         ["pacts", "provider", p, "consumer", c, "latest", tag] => {
-            Some(pact::latest(b, req, p, c, Some(tag)).await)
+            Some(pact::get(b, req, p, c, PactAt::Latest(Some(tag))).await)
         }
         ["pacts", "provider", p, "consumer", c, "pact-version", sha] => {
-            Some(pact::by_sha(b, req, p, c, sha).await)
+            Some(pact::get(b, req, p, c, PactAt::Sha(sha)).await)
         }
         ["network"] => Some(network::whole(b, req).await),
         ["pacticipants", p, "network"] => Some(network::of_pacticipant(b, req, p).await),
@@ -182,6 +183,52 @@ pub(crate) fn error_page(req: &Req, error: ApiError) -> Reply {
     .render()
     .unwrap_or_else(|e| format!("{title}: {e}"));
     html(status, body)
+}
+
+/// `s` safe as XML text and as a quoted attribute value. Characters XML forbids even
+/// escaped (most control characters) become U+FFFD, so a name with one still gives
+/// well-formed SVG (badges, the network graph).
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The branches, tags and environments of the summaries' consumer versions and of the
+/// provider versions that verified them, by version id: one read for a page's rows.
+pub(crate) async fn version_details_of<'s>(
+    b: &Broker,
+    summaries: impl IntoIterator<Item = &'s crate::store::IntegrationSummary>,
+) -> Result<std::collections::HashMap<i64, crate::store::VersionDetails>, ApiError> {
+    let mut ids: Vec<i64> = summaries
+        .into_iter()
+        .flat_map(|s| {
+            std::iter::once(s.consumer_version.id).chain(
+                s.latest_verification
+                    .as_ref()
+                    .map(|v| v.provider_version.id),
+            )
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(b.store
+        .version_details(&ids)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect())
 }
 
 /// What the layout's header needs: the broker's links and which section is current.

@@ -7,6 +7,7 @@ use super::pact_view::{pretty, InteractionView, PactView};
 use super::test_results::{self, match_results, Mismatch};
 use super::{page, Moment, Nav};
 use crate::api::links::seg;
+use crate::api::pacts::{find, PactAt};
 use crate::api::{ApiError, Reply, Req};
 use crate::domain::status::VerificationState;
 use crate::store::{PactRecord, VerificationRecord};
@@ -18,59 +19,16 @@ use serde_json::Value;
 /// provider verifying on every commit would otherwise make the page grow without end.
 pub(crate) const VERIFICATIONS_SHOWN: usize = 20;
 
-/// `GET /pacts/provider/{p}/consumer/{c}/version/{v}` for a browser.
-pub(crate) async fn for_version(
+/// A pact's URL (`…/version/{v}`, `…/latest[/{tag}]`, `…/pact-version/{sha}`) in a browser.
+pub(crate) async fn get(
     b: &Broker,
     req: &Req,
     provider: &str,
     consumer: &str,
-    version: &str,
+    at: PactAt<'_>,
 ) -> Result<Reply, ApiError> {
-    let record = b
-        .store
-        .pact_for_version(provider, consumer, version)
-        .await?
-        .ok_or_else(|| not_found(provider, consumer, &format!("for version {version}")))?;
+    let record = find(b, provider, consumer, at).await?;
     show(b, req, record).await
-}
-
-/// `GET /pacts/provider/{p}/consumer/{c}/latest[/{tag}]` for a browser.
-pub(crate) async fn latest(
-    b: &Broker,
-    req: &Req,
-    provider: &str,
-    consumer: &str,
-    tag: Option<&str>,
-) -> Result<Reply, ApiError> {
-    let record = b
-        .store
-        .latest_pact(provider, consumer, tag)
-        .await?
-        .ok_or_else(|| match tag {
-            Some(tag) => not_found(provider, consumer, &format!("with tag {tag}")),
-            None => not_found(provider, consumer, "exists"),
-        })?;
-    show(b, req, record).await
-}
-
-/// `GET /pacts/provider/{p}/consumer/{c}/pact-version/{sha}` for a browser.
-pub(crate) async fn by_sha(
-    b: &Broker,
-    req: &Req,
-    provider: &str,
-    consumer: &str,
-    sha: &str,
-) -> Result<Reply, ApiError> {
-    let record = b
-        .store
-        .pact_by_sha(provider, consumer, sha)
-        .await?
-        .ok_or_else(|| not_found(provider, consumer, &format!("has the content {sha}")))?;
-    show(b, req, record).await
-}
-
-fn not_found(provider: &str, consumer: &str, what: &str) -> ApiError {
-    ApiError::NotFound(format!("No pact between {consumer} and {provider} {what}"))
 }
 
 #[derive(Template)]
