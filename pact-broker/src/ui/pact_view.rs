@@ -493,24 +493,7 @@ fn spec_of(pact: &Map<String, Value>) -> (String, SpecVersion) {
         .find_map(|k| metadata?.get(k)?.get("version"))
         .or_else(|| metadata?.get("pactSpecificationVersion"))
         .map(text_of);
-    let inferred = || {
-        let interactions = pact
-            .get("interactions")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        if interactions.iter().any(|i| i.get("type").is_some()) {
-            SpecVersion::V4
-        } else if pact.contains_key("messages")
-            || interactions
-                .iter()
-                .any(|i| i.get("providerStates").is_some())
-        {
-            SpecVersion::V3
-        } else {
-            SpecVersion::V2
-        }
-    };
+    let inferred = || pact_core::model::infer_spec_version(pact);
     match declared {
         Some(text) => {
             let spec = SpecVersion::parse(&text).unwrap_or_else(inferred);

@@ -6,7 +6,7 @@ mod read;
 mod write;
 
 pub use body::{split_media_type, Body, ContentType, JsonCache};
-pub use read::{parse_query_string, read_pact, read_pact_bytes, Reader};
+pub use read::{infer_spec_version, parse_query_string, read_pact, read_pact_bytes, Reader};
 
 use crate::generators::Generators;
 use crate::rules::MatchingRules;

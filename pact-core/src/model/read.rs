@@ -126,7 +126,7 @@ impl Reader {
                 Some(("metadata.pactSpecificationVersion".to_string(), v.clone()))
             });
         let spec = match &declared {
-            None | Some((_, Value::Null)) => infer_spec(obj),
+            None | Some((_, Value::Null)) => infer_spec_version(obj),
             Some((field, Value::String(v))) => SpecVersion::parse(v)
                 .ok_or_else(|| self.err(field, format!("unknown specification version '{v}'")))?,
             Some((field, Value::Number(n))) => SpecVersion::parse(&n.to_string())
@@ -558,7 +558,15 @@ impl Reader {
     }
 }
 
-fn infer_spec(obj: &Map<String, Value>) -> SpecVersion {
+/// The specification version a pact without a declared one reads as: V4 when an
+/// interaction has a `type`, V3 with `messages`, provider states or a query object, else V2.
+///
+/// ```
+/// use pact_core::{model::infer_spec_version, SpecVersion};
+/// let pact = serde_json::json!({"interactions": [{"type": "Synchronous/HTTP"}]});
+/// assert_eq!(infer_spec_version(pact.as_object().unwrap()), SpecVersion::V4);
+/// ```
+pub fn infer_spec_version(obj: &Map<String, Value>) -> SpecVersion {
     let interactions = obj
         .get("interactions")
         .and_then(Value::as_array)
