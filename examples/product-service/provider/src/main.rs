@@ -1,6 +1,10 @@
 //! Runs the product service on 127.0.0.1 and `PORT` (3001 by default).
+//!
+//! With `PACT_PROVIDER_STATES=1` it also serves the provider-state endpoint
+//! (`POST /api/_pact/state`) that `cargo pact verify` sets up each interaction's state with;
+//! in its normal mode nobody can reset its data through it.
 
-use product_service_provider::{routes, Store};
+use product_service_provider::{api, routes, Store};
 
 fn main() {
     let port: u16 = match std::env::var("PORT") {
@@ -22,10 +26,20 @@ fn main() {
                 std::process::exit(1);
             }
         };
-        println!("product service listening on http://127.0.0.1:{port}");
-        warp::serve(routes(Store::default()))
-            .incoming(listener)
-            .run()
-            .await;
+        let states = std::env::var("PACT_PROVIDER_STATES").is_ok_and(|v| v == "1");
+        println!(
+            "product service listening on http://127.0.0.1:{port}{}",
+            if states {
+                " (with the provider-state endpoint)"
+            } else {
+                ""
+            }
+        );
+        let store = Store::default();
+        if states {
+            warp::serve(routes(store)).incoming(listener).run().await;
+        } else {
+            warp::serve(api(store)).incoming(listener).run().await;
+        }
     });
 }
