@@ -203,14 +203,7 @@ fn the_broker_answers_stops_on_sigterm_and_never_logs_a_secret() {
             200
         );
     });
-    let pid = broker.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let exit = broker.child.wait().unwrap();
-    assert!(exit.success(), "SIGTERM ends the broker with 0: {exit}");
+    stop_with_sigterm(&mut broker.child);
     let logged = std::fs::read_to_string(&broker.log).unwrap();
     assert!(
         logged.contains("/contracts/publish"),
@@ -320,6 +313,18 @@ fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
     std::fs::write(&cert, certified.cert.pem()).unwrap();
     std::fs::write(&key, certified.key_pair.serialize_pem()).unwrap();
     (cert, key)
+}
+
+/// Sends SIGTERM to a broker and asserts it exits 0, as a process manager stops it.
+fn stop_with_sigterm(child: &mut std::process::Child) {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "SIGTERM ends the broker with 0: {exit}");
 }
 
 /// Every `href` in `value`, however deep.
@@ -468,14 +473,7 @@ fn with_a_certificate_it_serves_https_with_https_links_and_refuses_plain_http() 
         assert_eq!(described["name"], "Web", "{stdout}");
     }
 
-    let pid = broker.child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let exit = broker.child.wait().unwrap();
-    assert!(exit.success(), "SIGTERM ends the broker with 0: {exit}");
+    stop_with_sigterm(&mut broker.child);
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -587,13 +585,7 @@ fn public_badge_access_is_a_flag_or_a_variable_and_opens_only_the_badges() {
                 .unwrap();
             assert_eq!(index.status(), 401, "{more:?} {env:?}");
         });
-        let pid = broker.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
-        assert!(broker.child.wait().unwrap().success());
+        stop_with_sigterm(&mut broker.child);
     }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -47,6 +47,18 @@ step() {
   printf '\n==> %s\n' "$1"
 }
 
+# Waits until the process `$1` writes "listening on" to the file `$2`; fails with its output
+# if it exits first.
+wait_listening() {
+  for _ in $(seq 100); do
+    grep -q "listening on" "$2" 2>/dev/null && return 0
+    kill -0 "$1" 2>/dev/null || { cat "$2" "${3:-/dev/null}" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "no 'listening on' in $2 after 10 s" >&2
+  return 1
+}
+
 step "build cargo-pact and the provider"
 cd "$workspace"
 cargo build -p cargo-pact -p product-service-provider
@@ -62,11 +74,7 @@ step "start a Pact Broker on $work/broker.sqlite"
 "$cargo_pact" pact broker --port 0 --database "sqlite://$work/broker.sqlite" \
   > "$work/broker.out" 2> "$work/broker.log" &
 broker_pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$work/broker.out" 2>/dev/null && break
-  kill -0 "$broker_pid" 2>/dev/null || { cat "$work/broker.log" >&2; exit 1; }
-  sleep 0.1
-done
+wait_listening "$broker_pid" "$work/broker.out" "$work/broker.log"
 broker_url="$(sed -n 's/^pact broker listening on //p' "$work/broker.out")"
 [ -n "$broker_url" ] || { echo "the broker did not start" >&2; exit 1; }
 echo "broker at $broker_url"
@@ -78,11 +86,7 @@ step "publish the consumer's pact"
 step "start the provider with its provider-state endpoint (PACT_PROVIDER_STATES=1)"
 PACT_PROVIDER_STATES=1 "$target/debug/product-service-provider" > "$work/provider.log" 2>&1 &
 provider_pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$work/provider.log" 2>/dev/null && break
-  kill -0 "$provider_pid" 2>/dev/null || { cat "$work/provider.log" >&2; exit 1; }
-  sleep 0.1
-done
+wait_listening "$provider_pid" "$work/provider.log"
 cat "$work/provider.log"
 
 step "verify the provider against the broker's pacts and publish the results"
