@@ -1107,3 +1107,36 @@ pub struct CreateWebhookArgs {
     #[command(flatten)]
     pub common: AdminArgs,
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every subcommand, with the path of names leading to it.
+    fn all(command: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        out.push((path.clone(), command.clone()));
+        for sub in command.get_subcommands() {
+            all(sub, format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    /// `--help` explains everything: each subcommand says what it does and each of its
+    /// flags and arguments what it is for.
+    #[test]
+    fn every_subcommand_and_flag_has_help() {
+        let mut commands = Vec::new();
+        all(&super::command(), "cargo pact".to_string(), &mut commands);
+        assert!(commands.len() > 15, "{} commands", commands.len());
+        let mut missing = Vec::new();
+        for (path, command) in &commands {
+            if path != "cargo pact" && command.get_about().is_none() {
+                missing.push(format!("{path}: no about"));
+            }
+            for arg in command.get_arguments().filter(|a| !a.is_hide_set()) {
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                if help.trim().len() < 10 {
+                    missing.push(format!("{path} {}: {help:?}", arg.get_id()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "without help:\n{}", missing.join("\n"));
+    }
+}

@@ -197,7 +197,7 @@ mod tests {
         );
         let all = tested_packages(&args(&["--workspace", "--exclude", "pact-e2e"])).unwrap();
         assert!(
-            all.contains("product-service-consumer") && all.contains("cargo-pact"),
+            all.contains("pact-runtime") && all.contains("cargo-pact"),
             "{all:?}"
         );
         assert!(!all.contains("pact-e2e"), "{all:?}");

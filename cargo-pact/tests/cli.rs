@@ -19,7 +19,8 @@ mod peers;
 const BIN: &str = env!("CARGO_BIN_EXE_cargo-pact");
 
 fn example_pact() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../pacts/Consumer-Provider.json")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/product-service/pacts/Consumer-Provider.json")
 }
 
 fn cargo_pact(args: &[&str]) -> Output {
@@ -394,10 +395,11 @@ fn stub_serves_the_example_pact() {
 
 #[test]
 fn test_clears_only_the_tested_consumers_pacts_in_the_writer_s_pact_dir_then_runs_cargo_test() {
-    // Relative, as the writer has it: from the workspace root, whatever the current dir.
+    // Relative, as the writer has it: from the workspace root (the example's), whatever the
+    // current dir.
     let relative = format!("target/cargo-pact-test-cmd-{}", std::process::id());
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
+        .join("../examples/product-service")
         .canonicalize()
         .unwrap();
     let dir = workspace.join(&relative);
@@ -438,7 +440,7 @@ fn test_clears_only_the_tested_consumers_pacts_in_the_writer_s_pact_dir_then_run
             "-p",
             "product-service-consumer",
         ])
-        .current_dir(workspace.join("examples/product-service"))
+        .current_dir(workspace.join("consumer"))
         .env("CARGO", &fake)
         .output()
         .unwrap();
@@ -1291,4 +1293,33 @@ fn credentials_go_only_to_their_origin_and_never_into_the_output() {
     assert_ne!(output.status.code(), Some(0), "{out}");
     assert!(out.contains("/state"), "{out}");
     assert!(!out.contains("pa55word") && !out.contains("t0ken"), "{out}");
+}
+
+/// A misspelt subcommand or flag: a short error naming it, the likely one, and exit 2.
+#[test]
+fn an_unknown_subcommand_or_flag_gets_a_short_error_with_a_hint() {
+    for (args, wrong, hint) in [
+        (&["verfy"][..], "'verfy'", "'verify'"),
+        (
+            &["publish", "--brokr-url", "x"][..],
+            "'--brokr-url'",
+            "'--broker-url'",
+        ),
+        (
+            &["can-i-deploy", "--to-enviroment", "prod"][..],
+            "'--to-enviroment'",
+            "'--to-environment'",
+        ),
+    ] {
+        let output = cargo_pact(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(err.starts_with("error: "), "{err}");
+        assert!(
+            err.contains(wrong) && err.contains("tip: a similar") && err.contains(hint),
+            "{args:?}: {err}"
+        );
+        assert!(err.lines().count() <= 8, "not short: {err}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
 }

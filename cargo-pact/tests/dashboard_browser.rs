@@ -123,7 +123,8 @@ fn the_dashboard_shows_green_red_and_why_in_a_real_browser() {
     )
     .unwrap();
     commit(&consumer, "1.0.0");
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../pacts/Consumer-Provider.json");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/product-service/pacts/Consumer-Provider.json");
     for (file, version) in [
         (example.clone(), "1.0.0"),
         (consumer.join("Monitor-Provider.json"), "2.0.0"),

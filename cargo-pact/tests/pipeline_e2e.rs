@@ -63,7 +63,8 @@ fn consumer_workspace(dir: &Path, broker_url: &str) {
     .unwrap();
     std::fs::write(dir.join("consumer/src/lib.rs"), "").unwrap();
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../pacts/Consumer-Provider.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/product-service/pacts/Consumer-Provider.json"),
         dir.join("pacts/Consumer-Provider.json"),
     )
     .unwrap();

@@ -11,7 +11,8 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn example_pact() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../pacts/Consumer-Provider.json")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/product-service/pacts/Consumer-Provider.json")
 }
 
 #[test]

@@ -7,21 +7,27 @@
 #   examples/product-service/run.sh          # run it, stop the broker at the end
 #   examples/product-service/run.sh --keep   # leave the broker running to look at the dashboard
 #
-# Works from any directory and with any CARGO_TARGET_DIR. Exits non-zero naming the step that
-# failed; each step's output is printed as it runs.
+# Works from any directory and with any CARGO_TARGET_DIR. Inside the cargo-pact checkout it
+# builds cargo-pact; a copy of this example elsewhere uses the installed one
+# (`cargo install --path cargo-pact`). Exits non-zero naming the step that failed; each
+# step's output is printed as it runs.
 set -euo pipefail
 
 keep=false
 for arg in "$@"; do
   case "$arg" in
     --keep) keep=true ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown argument '$arg' (try --keep or --help)" >&2; exit 2 ;;
   esac
 done
 
 example="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-workspace="$(cd "$example/../.." && pwd)"
+# cargo reads a relative CARGO_TARGET_DIR from the current directory, and the steps change it.
+case "${CARGO_TARGET_DIR:-/}" in
+  /*) ;;
+  *) export CARGO_TARGET_DIR="$PWD/$CARGO_TARGET_DIR" ;;
+esac
 work="$(mktemp -d "${TMPDIR:-/tmp}/product-service.XXXXXX")"
 step_name="starting"
 broker_pid=""
@@ -59,11 +65,32 @@ wait_listening() {
   return 1
 }
 
+# The target directory cargo uses for the workspace of the manifest `$1`: CARGO_TARGET_DIR,
+# a config's, or the workspace's own.
+target_dir() {
+  cargo metadata --format-version 1 --no-deps --manifest-path "$1" |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p'
+}
+
 step "build cargo-pact and the provider"
-cd "$workspace"
-cargo build -p cargo-pact -p product-service-provider
-target="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-cargo_pact="$target/debug/cargo-pact"
+# cargo-pact: built from the checkout this example sits in, else the one installed
+# (`cargo install --path cargo-pact`) for a copy of the example elsewhere. In the checkout
+# both workspaces share one target directory, so nothing is compiled twice.
+repo="$(cd "$example/../.." && pwd)"
+if [ -f "$repo/cargo-pact/Cargo.toml" ] && [ -f "$repo/Cargo.toml" ]; then
+  CARGO_TARGET_DIR="$(target_dir "$repo/Cargo.toml")"
+  export CARGO_TARGET_DIR
+  cargo build --manifest-path "$repo/Cargo.toml" -p cargo-pact
+  cargo_pact="$CARGO_TARGET_DIR/debug/cargo-pact"
+elif cargo_pact="$(command -v cargo-pact)"; then
+  echo "using $cargo_pact"
+else
+  echo "cargo-pact is not installed: cargo install --path <cargo-pact checkout>/cargo-pact" >&2
+  exit 1
+fi
+cd "$example"
+cargo build -p product-service-provider
+target="$(target_dir "$example/Cargo.toml")"
 
 step "run the consumer's pact test (writes the pact)"
 export PACT_OUTPUT_DIR="$work/pacts"

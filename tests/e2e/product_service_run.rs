@@ -1,11 +1,16 @@
-//! `examples/product-service/run.sh`, the README's first command, run as a newcomer would:
-//! from another directory, on its embedded defaults, with `--keep` so the broker it started
-//! can be asked afterwards what each step left: the pact file, the stored pact, the
-//! published verification, can-i-deploy's answer, the recorded deployment and the dashboard's
-//! green "last verified".
+//! The product-service workflow, `run.sh`, run as a team that copied the example would run
+//! it: from a copy of the example workspace in a git repository of its own, with
+//! `cargo-pact` installed on the `PATH`, from another directory, on its embedded defaults, and
+//! with `--keep` so the broker it started can be asked afterwards what each step left: the
+//! pact file, the stored pact, the published verification, can-i-deploy's answer, the
+//! recorded deployment and the dashboard's green "last verified". Then the copy's own tests
+//! (the provider's compile-fail test of a missing state handler among them).
 //!
-//! The script builds with its own target directory (`target/run-sh`): this test's own cargo
+//! Everything builds in its own target directory (`target/run-sh`): this test's own cargo
 //! holds the workspace's build lock while it runs.
+
+#[path = "support.rs"]
+mod support;
 
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -13,7 +18,66 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// Runs `command`, failing the test with its output unless it succeeds; its stdout.
+fn run(command: &mut Command) -> String {
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{command:?} failed\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Copies the directory `from` to `to`, leaving out build output.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// The example workspace copied into `dir` as a team would take it: its `pact-runtime`
+/// dependency pointed at this checkout, in a git repository of its own on `main`.
+fn copy_example(dir: &Path) {
+    copy_tree(&workspace().join("examples/product-service"), dir);
+    let manifest = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let relative = r#"path = "../../pact-runtime""#;
+    assert!(text.contains(relative), "{text}");
+    let absolute = format!(
+        "path = {:?}",
+        workspace().join("pact-runtime").display().to_string()
+    );
+    std::fs::write(&manifest, text.replace(relative, &absolute)).unwrap();
+    let git = |args: &[&str]| {
+        run(Command::new("git")
+            .args(["-c", "user.name=CI", "-c", "user.email=ci@example.invalid"])
+            .args(args)
+            .current_dir(dir))
+    };
+    git(&["init", "--quiet", "--initial-branch", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "--quiet", "--message", "the product service"]);
 }
 
 /// A GET over loopback HTTP/1.1; the status and the body.
@@ -75,17 +139,29 @@ fn line_after<'a>(out: &'a str, prefix: &str) -> &'a str {
 }
 
 #[test]
-fn the_workflow_runs_end_to_end_in_one_command() {
-    let script = workspace().join("examples/product-service/run.sh");
+fn the_workflow_runs_end_to_end_in_one_command_from_a_copy_of_the_example() {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .unwrap()
         .join("run-sh");
+    // `cargo install --path cargo-pact`, without the copy into ~/.cargo/bin.
+    run(Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", "cargo-pact", "--manifest-path"])
+        .arg(workspace().join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target));
+    let path = std::env::join_paths(std::iter::once(target.join("debug")).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let copy = support::temp_dir("product-service-copy");
+    copy_example(&copy.0);
+
     let elsewhere = std::env::temp_dir();
     let out = Command::new("bash")
-        .arg(&script)
+        .arg(copy.0.join("run.sh"))
         .arg("--keep")
         .current_dir(&elsewhere)
+        .env("PATH", &path)
         .env("CARGO_TARGET_DIR", &target)
         .env_remove("PACT_BROKER_BASE_URL")
         .env_remove("PACT_OUTPUT_DIR")
@@ -133,6 +209,11 @@ fn the_workflow_runs_end_to_end_in_one_command() {
                 .unwrap_or_else(|| panic!("no step {step:?} after byte {at}:\n{stdout}"));
             at += found + step.len();
         }
+        let installed = target.join("debug/cargo-pact");
+        assert!(
+            stdout.contains(&format!("using {}", installed.display())),
+            "not the installed cargo-pact:\n{stdout}"
+        );
 
         // The consumer test wrote the pact.
         let pact: Value = serde_json::from_str(
@@ -151,6 +232,23 @@ fn the_workflow_runs_end_to_end_in_one_command() {
         assert_eq!(
             stored["interactions"][0]["description"],
             "a request for build 3455"
+        );
+        // Published as the package's version and the copy's commit, from its branch.
+        let sha = run(Command::new("git")
+            .args(["rev-parse", "--short=7", "HEAD"])
+            .current_dir(&copy.0));
+        assert_eq!(
+            stored["_links"]["pb:consumer-version"]["name"],
+            format!("1.0.0+{}", sha.trim()),
+            "{stored}"
+        );
+        let version = json(&format!(
+            "{url}/pacticipants/Consumer/versions/1.0.0%2B{}",
+            sha.trim()
+        ));
+        assert_eq!(
+            version["_embedded"]["branchVersions"][0]["name"], "main",
+            "{version}"
         );
         let matrix = json(&format!("{url}/matrix?q%5B%5D%5Bpacticipant%5D=Consumer&q%5B%5D%5Bpacticipant%5D=Provider&latestby=cvpv"));
         let rows = matrix["matrix"].as_array().expect("matrix rows");
@@ -197,6 +295,18 @@ fn the_workflow_runs_end_to_end_in_one_command() {
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
+
+    // The copy's own tests pass, and its consumer test rewrites the committed pact
+    // byte for byte: the provider's state handlers are generated from what it commits.
+    run(Command::new(env!("CARGO"))
+        .args(["test", "--workspace"])
+        .current_dir(&copy.0)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("PACT_OUTPUT_DIR"));
+    let changed = run(Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(&copy.0));
+    assert_eq!(changed, "", "the tests changed the copy");
 }
 
 #[test]
