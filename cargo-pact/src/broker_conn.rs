@@ -6,7 +6,7 @@ use crate::cli::{AuthArgs, BrokerConnArgs};
 use crate::settings::LazyMetadata;
 use crate::Failure;
 use anyhow::anyhow;
-use pact_runtime::broker::{Auth, BrokerClient};
+use pact_runtime::broker::{Auth, BrokerClient, BrokerError};
 
 /// A bearer token wins over basic auth, as in the official clients; a username without a
 /// password sends an empty one.
@@ -60,8 +60,10 @@ impl BrokerConnArgs {
                  broker-url in [workspace.metadata.pact]"
             ))
         })?;
-        BrokerClient::new(&url, self.auth())
-            .map_err(|e| Failure::input(anyhow!(e).context("invalid --broker-url")))
+        BrokerClient::new(&url, self.auth()).map_err(|e| match e {
+            BrokerError::TrustedRoots { .. } => Failure::input(anyhow!(e)),
+            _ => Failure::input(anyhow!(e).context("invalid --broker-url")),
+        })
     }
 }
 

@@ -5,7 +5,7 @@ use crate::provider_cmd::ProviderProcess;
 use crate::settings::LazyMetadata;
 use crate::Failure;
 use anyhow::{anyhow, Context};
-use pact_runtime::broker::Auth;
+use pact_runtime::broker::{Auth, BrokerError};
 use pact_runtime::verifier::{
     redact_url, BrokerSource, Filters, PactSource, PublishOptions, Verifier, VerifierError,
 };
@@ -279,6 +279,10 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, Failure> {
         Ok(report) => report,
         // Nothing to verify proves nothing: a failure unless the user says it is expected.
         Err(e @ VerifierError::NoPacts(_)) => return nothing_verified(&args, &e.to_string()),
+        // Certificates that cannot be read are a setting to fix, not a broker failure.
+        Err(e @ VerifierError::Broker(BrokerError::TrustedRoots { .. })) => {
+            return Err(Failure::input(e))
+        }
         Err(e @ VerifierError::Broker(_)) => return Err(Failure::broker(e)),
         Err(e) => return Err(Failure::input(e)),
     };

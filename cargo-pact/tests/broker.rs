@@ -495,6 +495,98 @@ fn refused(args: &[&str]) -> (Option<i32>, String) {
     )
 }
 
+/// A broker whose certificate comes from a private CA (here, its own self-signed one): the
+/// pipeline commands trust it through `SSL_CERT_FILE`, as OpenSSL and the official CLIs do,
+/// and say why they cannot otherwise.
+#[test]
+fn the_commands_trust_a_private_ca_named_by_ssl_cert_file() {
+    let dir = temp_dir("private-ca");
+    let (cert, key) = self_signed(&dir);
+    let mut broker = start_with(
+        &format!("sqlite://{}", dir.join("b.sqlite").display()),
+        &dir.join("broker.log"),
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let pact = dir.join("Web-API.json");
+    let content = pact_body(7)["contracts"][0]["content"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(&pact, {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(content)
+            .unwrap()
+    })
+    .unwrap();
+    let run = |args: &[&str], trust: Option<&Path>| {
+        let mut command = Command::new(BIN);
+        command
+            .arg("pact")
+            .args(args)
+            .args(["--broker-url", &broker.url, "--broker-username", "admin"])
+            .args(["--broker-password", PASSWORD])
+            .current_dir(&dir)
+            .env_remove("PACT_BROKER_BASE_URL")
+            .env_remove("SSL_CERT_FILE");
+        if let Some(file) = trust {
+            command.env("SSL_CERT_FILE", file);
+        }
+        let out = command.output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains(PASSWORD), "{text}");
+        (out.status.code(), text)
+    };
+    let publish = [
+        "publish",
+        pact.to_str().unwrap(),
+        "--consumer-app-version",
+        "7",
+    ];
+    // Not trusted: a broker failure, naming the broker and the certificate.
+    let (code, text) = run(&publish, None);
+    assert_eq!(code, Some(4), "{text}");
+    assert!(
+        text.contains(&broker.url) && text.to_lowercase().contains("certificate"),
+        "{text}"
+    );
+    // Trusted through SSL_CERT_FILE: published, then verified from the broker (the provider
+    // is down: exit 3, after the pacts were fetched over HTTPS).
+    let (code, text) = run(&publish, Some(&cert));
+    assert_eq!(code, Some(0), "{text}");
+    let verify = [
+        "verify",
+        "--provider-name",
+        "API",
+        "--provider-base-url",
+        "http://127.0.0.1:9",
+    ];
+    let (code, text) = run(&verify, Some(&cert));
+    assert_eq!(code, Some(3), "{text}");
+    assert!(text.contains("request 7"), "{text}");
+    // A file that holds no certificate is a setting to fix, named as such.
+    let (code, text) = run(&publish, Some(&key));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("SSL_CERT_FILE") && text.contains("key.pem"),
+        "{text}"
+    );
+    let (code, text) = run(&verify, Some(&dir.join("missing.pem")));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("missing.pem"), "{text}");
+    stop_with_sigterm(&mut broker.child);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn tls_needs_a_readable_certificate_and_key_together() {
     let dir = temp_dir("tls-args");

@@ -16,6 +16,14 @@ pub enum BrokerError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The extra root certificates to trust (`SSL_CERT_FILE`) could not be read.
+    #[error("could not read the certificates to trust in SSL_CERT_FILE={file:?}: {reason}")]
+    TrustedRoots {
+        /// The file `SSL_CERT_FILE` names.
+        file: String,
+        /// Why: unreadable, not PEM, or no certificate in it.
+        reason: String,
+    },
     /// The HTTP client could not be set up (TLS backend initialisation).
     #[error("could not set up the HTTP client for the Pact Broker")]
     Client(#[source] reqwest::Error),

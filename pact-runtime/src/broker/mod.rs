@@ -60,10 +60,12 @@
 
 mod error;
 mod hal;
+mod trust;
 mod types;
 
 pub use error::BrokerError;
 pub use hal::{HalDocument, Link};
+pub use trust::SSL_CERT_FILE;
 pub use types::{
     FetchedPact, PactForVerification, PactsForVerificationRequest, TestResult, VerificationNotice,
     VerificationResult,
@@ -202,10 +204,12 @@ impl BrokerClient {
         base.set_fragment(None);
         let context = base.path().trim_end_matches('/').to_string();
         base.set_path(&context);
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("cargo-pact/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(BrokerError::Client)?;
+        let mut http = reqwest::Client::builder()
+            .user_agent(concat!("cargo-pact/", env!("CARGO_PKG_VERSION")));
+        for root in trust::extra_roots()? {
+            http = http.add_root_certificate(root);
+        }
+        let http = http.build().map_err(BrokerError::Client)?;
         Ok(BrokerClient {
             base,
             auth: auth.or(url_auth),
