@@ -75,7 +75,8 @@ target_dir() {
 step "build cargo-pact and the provider"
 # cargo-pact: built from the checkout this example sits in, else the one installed
 # (`cargo install --path cargo-pact`) for a copy of the example elsewhere. In the checkout
-# both workspaces share one target directory, so nothing is compiled twice.
+# both workspaces share one target directory: what both build with the same features is
+# compiled once.
 repo="$(cd "$example/../.." && pwd)"
 if [ -f "$repo/cargo-pact/Cargo.toml" ] && [ -f "$repo/Cargo.toml" ]; then
   CARGO_TARGET_DIR="$(target_dir "$repo/Cargo.toml")"
