@@ -17,6 +17,11 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The nested builds are cold in CI and nobody debugs them: no debug info, no incremental
+/// cache, which roughly halves what they take to compile and link.
+const QUICK_BUILD: [(&str, &str); 2] =
+    [("CARGO_PROFILE_DEV_DEBUG", "0"), ("CARGO_INCREMENTAL", "0")];
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
@@ -148,7 +153,8 @@ fn the_workflow_runs_end_to_end_in_one_command_from_a_copy_of_the_example() {
     run(Command::new(env!("CARGO"))
         .args(["build", "--quiet", "-p", "cargo-pact", "--manifest-path"])
         .arg(workspace().join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target));
+        .env("CARGO_TARGET_DIR", &target)
+        .envs(QUICK_BUILD));
     let path = std::env::join_paths(std::iter::once(target.join("debug")).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
@@ -163,6 +169,7 @@ fn the_workflow_runs_end_to_end_in_one_command_from_a_copy_of_the_example() {
         .current_dir(&elsewhere)
         .env("PATH", &path)
         .env("CARGO_TARGET_DIR", &target)
+        .envs(QUICK_BUILD)
         .env_remove("PACT_BROKER_BASE_URL")
         .env_remove("PACT_OUTPUT_DIR")
         .output()
@@ -302,6 +309,7 @@ fn the_workflow_runs_end_to_end_in_one_command_from_a_copy_of_the_example() {
         .args(["test", "--workspace"])
         .current_dir(&copy.0)
         .env("CARGO_TARGET_DIR", &target)
+        .envs(QUICK_BUILD)
         .env_remove("PACT_OUTPUT_DIR"));
     let changed = run(Command::new("git")
         .args(["status", "--porcelain"])
