@@ -98,15 +98,20 @@ fn start_with_env(database: &str, log: &Path, more: &[&str], env: &[(&str, &str)
     }
 }
 
-fn pact_body(version: usize) -> serde_json::Value {
-    use base64::Engine as _;
-    let pact = serde_json::json!({
+/// The pact `pact_body(version)` publishes: Web's one interaction with API.
+fn pact_json(version: usize) -> serde_json::Value {
+    serde_json::json!({
         "consumer": {"name": "Web"}, "provider": {"name": "API"},
         "interactions": [{"description": format!("request {version}"),
                           "request": {"method": "GET", "path": format!("/items/{version}")},
                           "response": {"status": 200, "body": {"n": version}}}],
         "metadata": {"pactSpecification": {"version": "2.0.0"}},
-    });
+    })
+}
+
+fn pact_body(version: usize) -> serde_json::Value {
+    use base64::Engine as _;
+    let pact = pact_json(version);
     serde_json::json!({
         "pacticipantName": "Web", "pacticipantVersionNumber": version.to_string(), "branch": "main",
         "contracts": [{"consumerName": "Web", "providerName": "API", "specification": "pact",
@@ -513,17 +518,7 @@ fn the_commands_trust_a_private_ca_named_by_ssl_cert_file() {
         ],
     );
     let pact = dir.join("Web-API.json");
-    let content = pact_body(7)["contracts"][0]["content"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    std::fs::write(&pact, {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD
-            .decode(content)
-            .unwrap()
-    })
-    .unwrap();
+    std::fs::write(&pact, pact_json(7).to_string()).unwrap();
     let run = |args: &[&str], trust: Option<&Path>| {
         let mut command = Command::new(BIN);
         command
